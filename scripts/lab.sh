@@ -2,19 +2,27 @@
 # Berth local lab: N real Docker engines ("nodes") on this machine, for tests and demos.
 #
 #   scripts/lab.sh up [N]        start nodes 1..N (default 3, at most 9) and build demo images
+#   scripts/lab.sh tls K         start node K with mutual TLS on port 2376 (certificates made once)
 #   scripts/lab.sh down          stop every node (engine, containerd, containers), drop bridges
 #   scripts/lab.sh kill-node K   real failure of node K: kill -9 all of its processes
-#   scripts/lab.sh revive K      start node K again and wait until it answers
+#   scripts/lab.sh revive K      start node K again (in its recorded mode) and wait until it answers
 #   scripts/lab.sh status        one line per node
 #   scripts/lab.sh images        (re)build the demo images on every node that is up
-#   scripts/lab.sh env           BERTH_LAB_NODE_K=tcp://... lines
-#   scripts/lab.sh purge         down, then delete the nodes' data roots
+#   scripts/lab.sh env           BERTH_LAB_NODE_K=tcp://... (and BERTH_LAB_TLS_DIR_K=...) lines
+#   scripts/lab.sh purge         down, then delete the nodes' data roots and recorded modes
 #
 # Node K listens on tcp://127.0.0.(K+1):2375 and has its own bridge br-nK (10.213.K.1/24),
 # data root /var/lib/docker-nK, exec root /run/docker-nK, containerd, container cgroup
 # parent /berth-lab-nK and log /var/log/docker-nK.log. Ports published by tests must be
 # bound to the node's loopback address (-p 127.0.0.(K+1):HOST:CONTAINER): the network
 # rule of this project allows traffic to 127.0.0.0/8 only, never to bridge addresses.
+#
+# A node started with `tls K` listens on tcp://127.0.0.(K+1):2376 instead (never on 2375) and
+# accepts only clients with a certificate from its own CA. Files in /var/lib/berth-lab/tls/nK:
+# ca.pem, cert.pem and key.pem for clients (DOCKER_CERT_PATH layout), ca-key.pem,
+# server-cert.pem, server-key.pem, and rogue/ (ca.pem, cert.pem, key.pem from an unrelated CA,
+# which the node must refuse). Its mode is recorded in /run/docker-nK.mode: up, down, revive
+# and kill-node keep it; only purge forgets it (certificates are kept even then).
 set -euo pipefail
 
 readonly MAX_NODES=9
@@ -22,6 +30,11 @@ readonly DEFAULT_NODES=3
 readonly START_TIMEOUT=30 # seconds for an engine to answer after start
 readonly STOP_TIMEOUT=20  # seconds for a graceful engine stop (containers included)
 readonly API_PORT=2375
+readonly TLS_PORT=2376
+readonly TLS_ROOT=/var/lib/berth-lab/tls # node K's certificates: $TLS_ROOT/nK
+readonly TLS_CA_DAYS=3650
+readonly TLS_CERT_DAYS=825
+readonly TLS_RENEW_DAYS=30 # certificates expiring sooner than this are made again
 readonly BRIDGE_NET=10.213     # node K's bridge: 10.213.K.1/24
 readonly POOL_NET=10.214       # node K's user-defined networks: 10.214.(16K).0/20
 readonly BUSYBOX=/bin/busybox  # must be the static one (Debian package busybox-static)
@@ -49,14 +62,14 @@ die() {
 }
 
 usage() {
-	sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
 # ---------------------------------------------------------------- per-node names and paths
 
 node_ip() { echo "127.0.0.$(($1 + 1))"; }
-node_endpoint() { echo "tcp://$(node_ip "$1"):$API_PORT"; }
+node_endpoint() { echo "tcp://$(node_ip "$1"):$(node_port "$1")"; }
 node_bridge() { echo "br-n$1"; }
 node_data() { echo "/var/lib/docker-n$1"; }
 node_exec() { echo "/run/docker-n$1"; }
@@ -66,13 +79,35 @@ node_cgroup() { echo "berth-lab-n$1"; }
 ctd_dir() { echo "$(node_exec "$1")/containerd"; }
 ctd_sock() { echo "$(ctd_dir "$1")/containerd.sock"; }
 ctd_conf() { echo "$(ctd_dir "$1")/containerd.toml"; }
+tls_dir() { echo "$TLS_ROOT/n$1"; }
+# Outside the exec root, which purge deletes and a start recreates: the mode outlives both
+# kill-node and down, so revive and up bring a TLS node back as one.
+node_modefile() { echo "/run/docker-n$1.mode"; }
 
-# docker CLI aimed at node K.
-dk() {
-	local k=$1
-	shift
-	docker -H "$(node_endpoint "$k")" "$@"
+# "tls" once `tls K` recorded it, "tcp" otherwise.
+node_mode() {
+	local mode=""
+	[[ -r $(node_modefile "$1") ]] && mode=$(<"$(node_modefile "$1")")
+	if [[ $mode == tls ]]; then echo tls; else echo tcp; fi
 }
+
+node_port() {
+	if [[ $(node_mode "$1") == tls ]]; then echo "$TLS_PORT"; else echo "$API_PORT"; fi
+}
+
+# docker CLI aimed at node K, given up after SECS seconds: dk_t SECS K ARGS...
+# A TLS node is dialled with its client certificate (and its CA to check the engine).
+dk_t() {
+	local secs=$1 k=$2 dir tls=()
+	shift 2
+	if [[ $(node_mode "$k") == tls ]]; then
+		dir=$(tls_dir "$k")
+		tls=(--tlsverify --tlscacert="$dir/ca.pem" --tlscert="$dir/cert.pem"
+			--tlskey="$dir/key.pem")
+	fi
+	timeout "$secs" docker -H "$(node_endpoint "$k")" "${tls[@]}" "$@"
+}
+dk() { dk_t 60 "$@"; }
 
 check_node_number() {
 	if ! [[ $1 =~ ^[1-9]$ ]] || (($1 > MAX_NODES)); then
@@ -101,6 +136,17 @@ busybox_is_static() {
 	[[ -x $BUSYBOX ]] && ! ldd "$BUSYBOX" >/dev/null 2>&1
 }
 
+apt_install() {
+	say "installing $* with apt-get"
+	export DEBIAN_FRONTEND=noninteractive
+	# The package lists are usually fresh enough; refresh them only when install fails.
+	if ! apt-get install -y "$@" >/tmp/berth-lab-apt.log 2>&1; then
+		apt-get update >>/tmp/berth-lab-apt.log 2>&1 || true
+		apt-get install -y "$@" >>/tmp/berth-lab-apt.log 2>&1 ||
+			die "apt-get install $* failed, see /tmp/berth-lab-apt.log"
+	fi
+}
+
 ensure_packages() {
 	local pkgs=() cmd
 	for cmd in dockerd docker containerd containerd-shim-runc-v2 runc; do
@@ -110,16 +156,13 @@ ensure_packages() {
 	command -v ip >/dev/null || pkgs+=(iproute2)
 	command -v ps >/dev/null || pkgs+=(procps)
 	((${#pkgs[@]})) || return 0
-
-	say "installing ${pkgs[*]} with apt-get"
-	export DEBIAN_FRONTEND=noninteractive
-	# The package lists are usually fresh enough; refresh them only when install fails.
-	if ! apt-get install -y "${pkgs[@]}" >/tmp/berth-lab-apt.log 2>&1; then
-		apt-get update >>/tmp/berth-lab-apt.log 2>&1 || true
-		apt-get install -y "${pkgs[@]}" >>/tmp/berth-lab-apt.log 2>&1 ||
-			die "apt-get install ${pkgs[*]} failed, see /tmp/berth-lab-apt.log"
-	fi
+	apt_install "${pkgs[@]}"
 	busybox_is_static || die "$BUSYBOX is not the static busybox (install busybox-static)"
+}
+
+# Only TLS nodes need openssl, so plain `up` does not depend on it.
+ensure_openssl() {
+	command -v openssl >/dev/null || apt_install openssl
 }
 
 # -------------------------------------------------------------------------- processes
@@ -181,8 +224,15 @@ cgroup_pids() {
 
 running() { [[ -n $(node_pids "$1" "$2") ]]; }
 
-engine_answers() {
-	timeout 5 docker -H "$(node_endpoint "$1")" info >/dev/null 2>&1
+engine_answers() { dk_t 5 "$1" info >/dev/null 2>&1; }
+
+# Mode the running dockerd of node K was started in ("" when none runs): its arguments tell.
+running_mode() {
+	local pids=() args
+	mapfile -t pids < <(node_pids "$1" dockerd)
+	((${#pids[@]})) || return 0
+	args=$(tr '\0' ' ' <"/proc/${pids[0]}/cmdline" 2>/dev/null) || args=""
+	if [[ " $args " == *" --tlsverify "* ]]; then echo tls; else echo tcp; fi
 }
 
 # True while the process exists and is not a zombie (a zombie is dead, only not reaped yet).
@@ -229,6 +279,122 @@ unmount_node() {
 		{ print $5 }' /proc/self/mountinfo | sort -r | while read -r mp; do
 		umount -l -- "$mp" 2>/dev/null || true
 	done
+}
+
+# --------------------------------------------------------------------- TLS certificates
+
+declare -A TLS_RENEWED=() # node -> 1 when this run gave it a new server certificate
+
+# openssl settings for the three kinds of certificate; IP is the server's address.
+openssl_conf() {
+	cat <<-EOF
+		[req]
+		distinguished_name = dn
+		[dn]
+		[ca]
+		basicConstraints = critical, CA:TRUE
+		keyUsage = critical, keyCertSign, cRLSign
+		subjectKeyIdentifier = hash
+		[server]
+		basicConstraints = critical, CA:FALSE
+		keyUsage = critical, digitalSignature
+		extendedKeyUsage = serverAuth
+		subjectAltName = IP:$1, DNS:localhost
+		subjectKeyIdentifier = hash
+		authorityKeyIdentifier = keyid
+		[client]
+		basicConstraints = critical, CA:FALSE
+		keyUsage = critical, digitalSignature
+		extendedKeyUsage = clientAuth
+		subjectKeyIdentifier = hash
+		authorityKeyIdentifier = keyid
+	EOF
+}
+
+# openssl, quiet unless it fails (x509 -req chats on stderr even on success).
+ossl() {
+	local log="$WORK_DIR/openssl.log"
+	if ! openssl "$@" >"$log" 2>&1; then
+		cat "$log" >&2
+		die "openssl $1 failed"
+	fi
+}
+
+# A fresh EC P-256 key (dockerd's Go TLS and Node's TLS both take it), readable by root only.
+new_key() {
+	(umask 077 && ossl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1")
+}
+
+# Puts FILE.new in FILE's place: a rename, so readers never see a half-written file.
+commit_file() { mv -f -- "$1.new" "$1"; }
+
+# leaf_current DIR CERT KEY PURPOSE [IP]: true when DIR/CERT and DIR/KEY belong together,
+# chain to DIR/ca.pem for PURPOSE (sslserver, sslclient or any), name IP if given, and stay
+# valid for more than TLS_RENEW_DAYS days. A new CA thus makes every old leaf not current.
+leaf_current() {
+	local dir=$1 cert=$1/$2 key=$1/$3 purpose=$4 ip=${5:-} by_ip=()
+	[[ -s $cert && -s $key && -s $dir/ca.pem ]] || return 1
+	[[ -z $ip ]] || by_ip=(-verify_ip "$ip")
+	openssl x509 -checkend $((TLS_RENEW_DAYS * 86400)) -noout -in "$cert" >/dev/null 2>&1 ||
+		return 1
+	openssl verify -CAfile "$dir/ca.pem" -purpose "$purpose" "${by_ip[@]}" "$cert" \
+		>/dev/null 2>&1 || return 1
+	[[ $(openssl x509 -noout -pubkey -in "$cert" 2>/dev/null) == \
+		"$(openssl pkey -pubout -in "$key" 2>/dev/null)" ]]
+}
+
+# new_ca DIR CN CONF: a self-signed CA in DIR/ca.pem, its key in DIR/ca-key.pem.
+new_ca() {
+	local dir=$1 cn=$2 conf=$3
+	new_key "$dir/ca-key.pem.new"
+	ossl req -new -x509 -config "$conf" -extensions ca -subj "/CN=$cn" -sha256 \
+		-days "$TLS_CA_DAYS" -key "$dir/ca-key.pem.new" -out "$dir/ca.pem.new"
+	chmod 0644 "$dir/ca.pem.new"
+	commit_file "$dir/ca-key.pem"
+	commit_file "$dir/ca.pem"
+	say "issued $dir/ca.pem ($cn)"
+}
+
+# new_leaf DIR CERT KEY KIND CN CONF: a key and a KIND (server|client) certificate for it,
+# signed by DIR's CA.
+new_leaf() {
+	local dir=$1 cert=$1/$2 key=$1/$3 kind=$4 cn=$5 conf=$6 csr
+	csr=$(mktemp "$WORK_DIR/csr.XXXXXX")
+	new_key "$key.new"
+	ossl req -new -config "$conf" -subj "/CN=$cn" -key "$key.new" -out "$csr"
+	ossl x509 -req -in "$csr" -CA "$dir/ca.pem" -CAkey "$dir/ca-key.pem" -sha256 \
+		-set_serial "0x$(openssl rand -hex 16)" -days "$TLS_CERT_DAYS" \
+		-extfile "$conf" -extensions "$kind" -out "$cert.new"
+	chmod 0644 "$cert.new"
+	commit_file "$key"
+	commit_file "$cert"
+	say "issued $cert ($cn)"
+}
+
+# Node K's certificates: made when missing or expiring soon, else reused, so clients that
+# copied them stay valid across runs. Sets TLS_RENEWED[K] when the server's is new.
+ensure_tls_certs() {
+	local k=$1 dir ip conf
+	dir=$(tls_dir "$k")
+	ip=$(node_ip "$k")
+	ensure_openssl
+	make_work_dir
+	conf="$WORK_DIR/openssl-n$k.cnf"
+	openssl_conf "$ip" >"$conf"
+	install -d -m 0755 "$TLS_ROOT" "$dir" "$dir/rogue"
+	leaf_current "$dir" ca.pem ca-key.pem any || new_ca "$dir" "berth-lab n$k CA" "$conf"
+	if ! leaf_current "$dir" server-cert.pem server-key.pem sslserver "$ip"; then
+		new_leaf "$dir" server-cert.pem server-key.pem server "berth-lab n$k engine" "$conf"
+		TLS_RENEWED[$k]=1
+	fi
+	leaf_current "$dir" cert.pem key.pem sslclient ||
+		new_leaf "$dir" cert.pem key.pem client "berth-lab n$k client" "$conf"
+	# A CA the node has never heard of, and a client certificate from it with the same name
+	# as the real one: the node must refuse it for its issuer alone.
+	leaf_current "$dir/rogue" ca.pem ca-key.pem any ||
+		new_ca "$dir/rogue" "berth-lab n$k rogue CA" "$conf"
+	leaf_current "$dir/rogue" cert.pem key.pem sslclient ||
+		new_leaf "$dir/rogue" cert.pem key.pem client "berth-lab n$k client" "$conf"
 }
 
 # ------------------------------------------------------------------------ starting nodes
@@ -287,7 +453,7 @@ start_containerd() {
 }
 
 start_dockerd() {
-	local k=$1 exec_root pidfile pool
+	local k=$1 exec_root pidfile pool dir tls=()
 	running "$k" dockerd && return 0
 	exec_root=$(node_exec "$k")
 	pidfile=$(node_pidfile "$k")
@@ -298,9 +464,15 @@ start_dockerd() {
 	# An empty config file of our own, so /etc/docker/daemon.json can't change the node.
 	echo '{}' >"$exec_root/lab-daemon.json"
 	pool="base=$POOL_NET.$((k * 16)).0/20,size=24"
+	if [[ $(node_mode "$k") == tls ]]; then
+		# --tlsverify: only clients with a certificate from the node's own CA get in.
+		dir=$(tls_dir "$k")
+		tls=(--tlsverify --tlscacert="$dir/ca.pem" --tlscert="$dir/server-cert.pem"
+			--tlskey="$dir/server-key.pem")
+	fi
 	setsid dockerd \
 		--config-file="$exec_root/lab-daemon.json" \
-		--host="$(node_endpoint "$k")" \
+		--host="$(node_endpoint "$k")" "${tls[@]}" \
 		--data-root="$(node_data "$k")" \
 		--exec-root="$exec_root" \
 		--pidfile="$pidfile" \
@@ -342,9 +514,21 @@ abort_start() {
 	die "node $k: $why; see $(node_log "$k")"
 }
 
-# Starts whatever of node K is not running; does not wait for the engine.
+# Starts whatever of node K is not running, in the node's recorded mode; does not wait for
+# the engine. An engine running in the other mode, or with a server certificate replaced
+# just now, is stopped first: dockerd can't change its listener while it runs.
 launch_node() {
-	local k=$1
+	local k=$1 mode have why=""
+	mode=$(node_mode "$k")
+	[[ $mode == tcp ]] || ensure_tls_certs "$k"
+	have=$(running_mode "$k")
+	[[ -z ${TLS_RENEWED[$k]:-} ]] || why="new server certificate"
+	[[ -z $have || $have == "$mode" ]] || why="from $have to $mode"
+	unset "TLS_RENEWED[$k]"
+	if [[ -n $have && -n $why ]]; then
+		say "node $k: restarting the engine ($why)"
+		stop_node "$k"
+	fi
 	if engine_answers "$k"; then
 		say "node $k: already up at $(node_endpoint "$k")"
 		return 0
@@ -357,10 +541,11 @@ launch_node() {
 }
 
 report_node() {
-	local k=$1 version
-	version=$(timeout 5 docker -H "$(node_endpoint "$k")" version \
-		--format '{{.Server.Version}}' 2>/dev/null) || version=unknown
-	say "node $k: up at $(node_endpoint "$k") (engine $version)"
+	local k=$1 version how=""
+	version=$(dk_t 5 "$k" version --format '{{.Server.Version}}' 2>/dev/null) ||
+		version=unknown
+	[[ $(node_mode "$k") == tcp ]] || how=", mutual TLS with $(tls_dir "$k")"
+	say "node $k: up at $(node_endpoint "$k") (engine $version$how)"
 }
 
 # ------------------------------------------------------------------------------ images
@@ -392,7 +577,7 @@ build_image() {
 	cp "$BUSYBOX" "$ctx/busybox"
 	log="$ctx.log"
 	# The classic builder: BuildKit is not usable with this engine here.
-	if ! DOCKER_BUILDKIT=0 timeout 300 docker -H "$(node_endpoint "$k")" build \
+	if ! DOCKER_BUILDKIT=0 dk_t 300 "$k" build \
 		--label "$HASH_LABEL=$hash" -t "berth-demo/$name:$tag" "$@" "$ctx" >"$log" 2>&1; then
 		tail -n 20 "$log" >&2
 		die "node $k: building berth-demo/$name:$tag failed"
@@ -442,11 +627,12 @@ ensure_images_on() {
 
 # ---------------------------------------------------------------------------- commands
 
-# Nodes the lab knows of: 1..highest K with a data root, a bridge or a process.
+# Nodes the lab knows of: 1..highest K with a data root, a mode, a bridge or a process.
 known_nodes() {
 	local k max=0
 	for ((k = 1; k <= MAX_NODES; k++)); do
-		if [[ -d $(node_data "$k") ]] || ip link show "$(node_bridge "$k")" >/dev/null 2>&1 ||
+		if [[ -d $(node_data "$k") || -e $(node_modefile "$k") ]] ||
+			ip link show "$(node_bridge "$k")" >/dev/null 2>&1 ||
 			running "$k" dockerd || running "$k" containerd; then
 			max=$k
 		fi
@@ -519,9 +705,9 @@ cmd_purge() {
 			! grep -qE " $dir(/| )" /proc/self/mountinfo || die "$dir still has mounts"
 			rm -rf -- "$dir"
 		done
-		rm -f -- "$(node_pidfile "$k")"
+		rm -f -- "$(node_pidfile "$k")" "$(node_modefile "$k")"
 	done
-	say "lab data removed"
+	say "lab data removed (TLS certificates kept in $TLS_ROOT)"
 }
 
 cmd_kill_node() {
@@ -537,16 +723,38 @@ cmd_kill_node() {
 	say "node $k: killed (engine, containerd, shims, containers; bridge and data kept)"
 }
 
+# Starts node K (or finds it up) in its recorded mode, with its demo images.
+start_node() {
+	local k=$1
+	launch_node "$k"
+	wait_engine "$k"
+	report_node "$k"
+	ensure_images_on if-needed "$k"
+}
+
 cmd_revive() {
 	local k=${1:-}
 	check_node_number "$k"
 	need_root
 	take_lock
 	ensure_packages
-	launch_node "$k"
-	wait_engine "$k"
-	report_node "$k"
-	ensure_images_on if-needed "$k"
+	start_node "$k"
+}
+
+# Records node K as a TLS node and starts it so (a plain engine running there is restarted).
+cmd_tls() {
+	local k=${1:-} modefile
+	check_node_number "$k"
+	need_root
+	take_lock
+	ensure_packages
+	# Certificates first: a node is never recorded as TLS without them.
+	ensure_tls_certs "$k"
+	modefile=$(node_modefile "$k")
+	# Through a rename: status and env read the mode without taking the lock.
+	echo tls >"$modefile.new"
+	commit_file "$modefile"
+	start_node "$k"
 }
 
 cmd_images() {
@@ -563,26 +771,24 @@ cmd_images() {
 }
 
 cmd_status() {
-	local k n state version count
+	local k n state version count mode
 	n=$(known_nodes)
 	((n)) || {
 		say "no lab nodes (run: scripts/lab.sh up)"
 		return 0
 	}
 	for ((k = 1; k <= n; k++)); do
-		state=down version=- count=-
-		if version=$(timeout 5 docker -H "$(node_endpoint "$k")" version \
-			--format '{{.Server.Version}}' 2>/dev/null); then
+		state=down version=- count=- mode=$(node_mode "$k")
+		if version=$(dk_t 5 "$k" version --format '{{.Server.Version}}' 2>/dev/null); then
 			state=up
 			# Counted from `docker ps`: after an unclean restart (revive) dockerd 20.10 keeps
 			# counting the dead containers in `docker info`'s ContainersRunning.
-			count=$(timeout 5 docker -H "$(node_endpoint "$k")" ps -q 2>/dev/null | wc -l) ||
-				count=-
+			count=$(dk_t 5 "$k" ps -q 2>/dev/null | wc -l) || count=-
 		else
 			version=-
 		fi
-		printf 'node=%s endpoint=%s state=%s version=%s running=%s\n' \
-			"$k" "$(node_endpoint "$k")" "$state" "$version" "$count"
+		printf 'node=%s endpoint=%s state=%s version=%s running=%s mode=%s\n' \
+			"$k" "$(node_endpoint "$k")" "$state" "$version" "$count" "$mode"
 	done
 }
 
@@ -591,6 +797,7 @@ cmd_env() {
 	n=$(known_nodes)
 	for ((k = 1; k <= n; k++)); do
 		echo "BERTH_LAB_NODE_$k=$(node_endpoint "$k")"
+		[[ $(node_mode "$k") == tcp ]] || echo "BERTH_LAB_TLS_DIR_$k=$(tls_dir "$k")"
 	done
 }
 
@@ -599,6 +806,7 @@ main() {
 	(($#)) && shift
 	case $cmd in
 	up) cmd_up "$@" ;;
+	tls) cmd_tls "$@" ;;
 	down) cmd_down ;;
 	purge) cmd_purge ;;
 	kill-node) cmd_kill_node "$@" ;;

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE UNIQUE INDEX "Node_endpoint_key" ON "Node"("endpoint");
+

@@ -1,0 +1,18 @@
+import { eventRouter } from "./routers/event";
+import { nodeRouter } from "./routers/node";
+import { systemRouter } from "./routers/system";
+import { tokenRouter } from "./routers/token";
+import { userRouter } from "./routers/user";
+import { createCallerFactory, createTRPCRouter } from "./trpc";
+
+export const appRouter = createTRPCRouter({
+  event: eventRouter,
+  node: nodeRouter,
+  system: systemRouter,
+  token: tokenRouter,
+  user: userRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);

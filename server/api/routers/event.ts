@@ -1,0 +1,75 @@
+import { z } from "zod";
+
+import { subscribeChanges } from "@/server/bus";
+import { findEvents } from "@/server/events/service";
+
+import { createTRPCRouter, viewerProcedure } from "../trpc";
+
+const ZSeverity = z.enum(["info", "warning", "error"]);
+
+export const ZEventView = z.object({
+  id: z.string(),
+  kind: z.string(),
+  severity: ZSeverity,
+  message: z.string(),
+  actorType: z.string(),
+  actorName: z.string().nullable(),
+  nodeId: z.string().nullable(),
+  createdAt: z.date(),
+});
+
+export type TEventView = z.infer<typeof ZEventView>;
+
+type TEventRow = Awaited<ReturnType<typeof findEvents>>[number];
+
+function toEventView(event: TEventRow): TEventView {
+  return ZEventView.parse({ ...event, id: event.id.toString() });
+}
+
+const ZEventIdText = z.string().regex(/^\d{1,19}$/, "must be an event id");
+
+export const eventRouter = createTRPCRouter({
+  find: viewerProcedure
+    .input(
+      z.object({
+        nodeId: z.uuid().optional(),
+        kindPrefix: z.string().max(64).optional(),
+        severity: ZSeverity.optional(),
+        beforeId: ZEventIdText.optional(),
+        limit: z.number().int().min(1).max(500).default(100),
+      }),
+    )
+    .output(z.array(ZEventView))
+    .query(async ({ ctx, input }) => {
+      const events = await findEvents(ctx.db, {
+        ...input,
+        beforeId: input.beforeId ? BigInt(input.beforeId) : undefined,
+      });
+
+      return events.map(toEventView);
+    }),
+
+  /** Pushes events written after the latest one the client has. */
+  watch: viewerProcedure
+    .input(z.object({ afterId: ZEventIdText.optional() }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      let afterId = input.afterId ? BigInt(input.afterId) : undefined;
+      if (afterId === undefined) {
+        const latest = await ctx.db.event.findFirst({
+          orderBy: { id: "desc" },
+          select: { id: true },
+        });
+        afterId = latest?.id ?? 0n;
+      }
+      for await (const change of subscribeChanges(signal)) {
+        if (change.topic !== "event") {
+          continue;
+        }
+        const events = await findEvents(ctx.db, { afterId, limit: 100 });
+        for (const event of events) {
+          afterId = event.id;
+          yield toEventView(event);
+        }
+      }
+    }),
+});

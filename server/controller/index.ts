@@ -1,0 +1,81 @@
+/**
+ * The controller role: competes for the lease and, while it leads, runs the background loops.
+ * Many controllers may run; one leads, and a standby takes over when the lease lapses.
+ */
+import { randomUUID } from "node:crypto";
+import os from "node:os";
+
+import type { Logger } from "pino";
+
+import type { PrismaClient } from "@/server/db/generated/client";
+
+import { CONTROLLER_LEASE, acquireLease, releaseLease } from "./lease";
+import { NodeMonitor } from "./node-monitor";
+
+export const LEASE_TTL_MS = 5000;
+const LEASE_RENEW_MS = 1000;
+
+export type TControllerOptions = {
+  db: PrismaClient;
+  log: Logger;
+  heartbeatIntervalMs: number;
+  nodeTimeoutMs: number;
+};
+
+export type TController = { stop: () => Promise<void>; isLeader: () => boolean };
+
+export function startController(options: TControllerOptions): TController {
+  const holder = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const log = options.log.child({ role: "controller", holder });
+  let monitor: NodeMonitor | undefined;
+  let epoch = 0;
+  let isStopped = false;
+  let renewedAt = 0;
+
+  function stepDown(reason: string): void {
+    log.warn({ epoch, reason }, "lost leadership");
+    monitor?.stop();
+    monitor = undefined;
+  }
+
+  async function renew(): Promise<void> {
+    try {
+      const lease = await acquireLease(options.db, CONTROLLER_LEASE, holder, LEASE_TTL_MS);
+      if (lease.isLeader) {
+        renewedAt = Date.now();
+      }
+      if (lease.isLeader && !monitor) {
+        epoch = lease.epoch;
+        log.info({ epoch }, "became leader");
+        monitor = new NodeMonitor({ ...options, log: log.child({ epoch }) });
+        monitor.start();
+      } else if (!lease.isLeader && monitor) {
+        stepDown("lease taken");
+      }
+    } catch (error) {
+      log.warn({ err: error }, "lease renewal failed");
+      // Another controller may take the lease once it lapses; never lead on a stale lease.
+      if (monitor && Date.now() - renewedAt > LEASE_TTL_MS - LEASE_RENEW_MS) {
+        stepDown("lease not renewed");
+      }
+    }
+  }
+
+  void renew();
+  const timer = setInterval(() => {
+    if (!isStopped) {
+      void renew();
+    }
+  }, LEASE_RENEW_MS);
+
+  return {
+    isLeader: () => monitor !== undefined,
+    stop: async () => {
+      isStopped = true;
+      clearInterval(timer);
+      monitor?.stop();
+      monitor = undefined;
+      await releaseLease(options.db, CONTROLLER_LEASE, holder).catch(() => undefined);
+    },
+  };
+}
