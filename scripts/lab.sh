@@ -11,11 +11,12 @@
 #   scripts/lab.sh env           BERTH_LAB_NODE_K=tcp://... (and BERTH_LAB_TLS_DIR_K=...) lines
 #   scripts/lab.sh purge         down, then delete the nodes' data roots and recorded modes
 #
-# Node K listens on tcp://127.0.0.(K+1):2375 and has its own bridge br-nK (10.213.K.1/24),
-# data root /var/lib/docker-nK, exec root /run/docker-nK, containerd, container cgroup
-# parent /berth-lab-nK and log /var/log/docker-nK.log. Ports published by tests must be
-# bound to the node's loopback address (-p 127.0.0.(K+1):HOST:CONTAINER): the network
-# rule of this project allows traffic to 127.0.0.0/8 only, never to bridge addresses.
+# Node K listens on tcp://127.0.0.(K+1):2375 and unix:///run/docker-nK.sock, and has its own
+# bridge br-nK (10.213.K.1/24), data root /var/lib/docker-nK, exec root /run/docker-nK,
+# containerd, container cgroup parent /berth-lab-nK and log /var/log/docker-nK.log. Ports
+# published by tests must be bound to the node's loopback address
+# (-p 127.0.0.(K+1):HOST:CONTAINER): the network rule of this project allows traffic to
+# 127.0.0.0/8 only, never to bridge addresses.
 #
 # A node started with `tls K` listens on tcp://127.0.0.(K+1):2376 instead (never on 2375) and
 # accepts only clients with a certificate from its own CA. Files in /var/lib/berth-lab/tls/nK:
@@ -74,6 +75,7 @@ node_bridge() { echo "br-n$1"; }
 node_data() { echo "/var/lib/docker-n$1"; }
 node_exec() { echo "/run/docker-n$1"; }
 node_pidfile() { echo "/run/docker-n$1.pid"; }
+node_socket() { echo "/run/docker-n$1.sock"; }
 node_log() { echo "/var/log/docker-n$1.log"; }
 node_cgroup() { echo "berth-lab-n$1"; }
 ctd_dir() { echo "$(node_exec "$1")/containerd"; }
@@ -473,6 +475,7 @@ start_dockerd() {
 	setsid dockerd \
 		--config-file="$exec_root/lab-daemon.json" \
 		--host="$(node_endpoint "$k")" "${tls[@]}" \
+		--host="unix://$(node_socket "$k")" \
 		--data-root="$(node_data "$k")" \
 		--exec-root="$exec_root" \
 		--pidfile="$pidfile" \

@@ -52,7 +52,7 @@ export class EnvError extends Error {
 }
 
 /** Checks the environment; the message lists each wrong variable, what was wrong and the fix. */
-export function parseEnv(source: NodeJS.ProcessEnv = process.env): TEnv {
+export function parseEnv(source: Record<string, string | undefined> = process.env): TEnv {
   const cleaned = Object.fromEntries(
     Object.entries(source).filter(([, value]) => value !== undefined && value !== ""),
   );

@@ -6,8 +6,17 @@ type TGlobalWithLogger = typeof globalThis & { [LOGGER_KEY]?: Logger };
 
 function createRootLogger(): Logger {
   const level = process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "silent" : "info");
+  // A person at a terminal reads lines; anything else (files, collectors) gets JSON.
+  const transport = process.stdout.isTTY
+    ? { target: "pino-pretty", options: { translateTime: "HH:MM:ss", ignore: "pid,hostname" } }
+    : undefined;
 
-  return pino({ level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime });
+  return pino({
+    level,
+    base: { pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    transport,
+  });
 }
 
 /** The process-wide structured logger; loops and requests take children with bound ids. */

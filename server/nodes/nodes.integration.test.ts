@@ -122,6 +122,22 @@ describe("nodes on the lab", () => {
     );
   });
 
+  it("pushes node changes to watchers", async () => {
+    const stream = await viewer.node.watch();
+    const iterator = stream[Symbol.asyncIterator]();
+    const next = iterator.next();
+    const [, node] = await viewer.node.find();
+    await operator.node.cordon({ id: node!.id });
+    const pushed = await next;
+    await iterator.return?.();
+
+    expect(pushed.value).toMatchObject({
+      type: "upsert",
+      node: { id: node!.id, status: "cordoned" },
+    });
+    await operator.node.uncordon({ id: node!.id });
+  });
+
   it("removes a node with no replicas", async () => {
     const nodes = await viewer.node.find();
     const third = nodes[2]!;

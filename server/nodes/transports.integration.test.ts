@@ -35,6 +35,35 @@ afterAll(async () => {
   await db.$disconnect();
 });
 
+describe("a node over a unix socket", () => {
+  it("adds it, advertises loopback, and lists its containers", async () => {
+    const node = await client.node.create.mutate({
+      name: "lab-socket",
+      endpoint: "unix:///run/docker-n1.sock",
+      labels: {},
+    });
+
+    expect(node).toMatchObject({
+      transport: "socket",
+      advertiseAddress: "127.0.0.1",
+      hasTls: false,
+    });
+    expect(node.endpoint).toBe("unix:///run/docker-n1.sock");
+    const detail = await client.node.get.query({ id: node.id });
+
+    expect(detail.containersError).toBeNull();
+    await client.node.delete.mutate({ id: node.id });
+  });
+
+  it("says there is no socket at a missing path", async () => {
+    const error = await client.node.create
+      .mutate({ name: "nosock", endpoint: "unix:///run/berth-no-such.sock", labels: {} })
+      .catch((caught: unknown) => caught);
+
+    expect((error as TRPCClientError<never>).message).toMatch(/There is no socket at/);
+  });
+});
+
 describe("a node over mutual TLS", () => {
   it("refuses a client certificate from another CA, storing nothing", async () => {
     const rogue = await tlsFiles(path.join(LAB_TLS_DIR, "rogue"));
@@ -45,7 +74,7 @@ describe("a node over mutual TLS", () => {
     expect(error).toBeInstanceOf(TRPCClientError);
     expect((error as TRPCClientError<never>).message).toMatch(/TLS with .* failed/);
     expect((error as TRPCClientError<never>).data).toMatchObject({ berthCode: "NODE_TLS_FAILED" });
-    expect(await db.node.count()).toBe(0);
+    expect(await db.node.count({ where: { transport: "tls" } })).toBe(0);
   });
 
   it("adds the node, reads its engine, and keeps the key sealed", async () => {
@@ -68,7 +97,7 @@ describe("a node over mutual TLS", () => {
   });
 
   it("reads the node's containers over TLS and never returns the key", async () => {
-    const [node] = await client.node.find.query();
+    const node = (await client.node.find.query()).find((item) => item.name === "lab-tls");
     const detail = await client.node.get.query({ id: node!.id });
 
     expect(detail.containersError).toBeNull();
