@@ -1,12 +1,11 @@
 import { z } from "zod";
 
 import { hasRole } from "@/server/auth/principal";
+import { ZRole } from "@/server/auth/schema";
 import { createApiToken, revokeApiToken } from "@/server/auth/service";
 import { BerthError } from "@/server/errors";
 
 import { adminProcedure, createTRPCRouter } from "../trpc";
-
-const ZRole = z.enum(["viewer", "operator", "admin"]);
 
 const ZTokenView = z.object({
   id: z.string(),

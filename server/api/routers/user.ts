@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import { ZPassword, ZRole } from "@/server/auth/schema";
 import * as auth from "@/server/auth/service";
 import { BerthError } from "@/server/errors";
 import { ZName } from "@/server/nodes/schema";
@@ -12,12 +13,7 @@ import {
   viewerProcedure,
 } from "../trpc";
 
-const ZPassword = z
-  .string()
-  .min(10, "must be at least 10 characters")
-  .max(200, "must be at most 200 characters");
 const ZUsername = ZName.describe("user name");
-const ZRole = z.enum(["viewer", "operator", "admin"]);
 
 const ZMe = z.object({
   kind: z.enum(["user", "token"]),

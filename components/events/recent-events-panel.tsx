@@ -1,0 +1,74 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+
+import { StaleHint } from "@/components/live/connection-indicator";
+import { useTRPC } from "@/components/trpc/client";
+import { errorMessage } from "@/components/trpc/errors";
+import { Button } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Notice } from "@/components/ui/notice";
+import { Panel } from "@/components/ui/panel";
+import { SkeletonRows } from "@/components/ui/skeleton";
+
+import { EventList } from "./event-list";
+
+type TRecentEventsPanelProps = {
+  title?: string;
+  limit: number;
+  nodeId?: string;
+};
+
+/**
+ * The latest events, kept live: the console's event stream prepends new ones to this query's
+ * cache (see live-cache.ts), and the list shows the newest `limit` of them.
+ */
+export function RecentEventsPanel({
+  title = "Recent events",
+  limit,
+  nodeId,
+}: TRecentEventsPanelProps) {
+  const trpc = useTRPC();
+  const input = nodeId ? { nodeId, limit } : { limit };
+  const events = useQuery(trpc.event.find.queryOptions(input));
+
+  return (
+    <Panel
+      title={title}
+      isFlush
+      actions={
+        <>
+          <StaleHint />
+          <Link href="/events" className="text-xs font-medium text-accent hover:underline">
+            All events
+          </Link>
+        </>
+      }
+    >
+      {events.isPending ? (
+        <SkeletonRows rows={3} label="Loading events" />
+      ) : events.isError ? (
+        <div className="p-4">
+          <Notice
+            tone="danger"
+            role="alert"
+            actions={
+              <Button size="sm" onClick={() => void events.refetch()}>
+                Retry
+              </Button>
+            }
+          >
+            {errorMessage(events.error)}
+          </Notice>
+        </div>
+      ) : events.data.length === 0 ? (
+        <EmptyState title="No events yet">
+          Changes to nodes, users and tokens show here as they happen.
+        </EmptyState>
+      ) : (
+        <EventList events={events.data.slice(0, limit)} hasNodeLinks={!nodeId} />
+      )}
+    </Panel>
+  );
+}

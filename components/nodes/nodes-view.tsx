@@ -1,0 +1,81 @@
+"use client";
+
+import { useCan } from "@/components/auth/session";
+import { plural } from "@/components/format";
+import { PageHeader } from "@/components/layout/page-header";
+import { PanelBoundary } from "@/components/layout/panel-boundary";
+import { StaleHint } from "@/components/live/connection-indicator";
+import { errorMessage } from "@/components/trpc/errors";
+import { Button, ButtonLink } from "@/components/ui/button";
+import { PlusIcon } from "@/components/ui/icons";
+import { Notice } from "@/components/ui/notice";
+import { Panel } from "@/components/ui/panel";
+import { SkeletonRows } from "@/components/ui/skeleton";
+
+import { NoNodes } from "./no-nodes";
+import { NodeList } from "./node-list";
+import { useNodeList } from "./use-node-list";
+
+function NodesPanel() {
+  const nodes = useNodeList();
+
+  const count = nodes.data?.length ?? 0;
+  const ready = nodes.data?.filter((node) => node.status === "ready").length ?? 0;
+
+  return (
+    <Panel
+      title="All nodes"
+      description={nodes.data ? `${plural(count, "node")}, ${ready} ready` : undefined}
+      actions={<StaleHint />}
+      isFlush
+    >
+      {nodes.isPending ? (
+        <SkeletonRows label="Loading nodes" />
+      ) : nodes.isError ? (
+        <div className="p-4">
+          <Notice
+            tone="danger"
+            role="alert"
+            title="Nodes could not be loaded"
+            actions={
+              <Button size="sm" onClick={() => void nodes.refetch()}>
+                Retry
+              </Button>
+            }
+          >
+            {errorMessage(nodes.error)}
+          </Notice>
+        </div>
+      ) : count === 0 ? (
+        <NoNodes hasAddButton={false} />
+      ) : (
+        <NodeList nodes={nodes.data} />
+      )}
+    </Panel>
+  );
+}
+
+/** /nodes: every Docker engine Berth manages, live. */
+export function NodesView() {
+  const canOperate = useCan("operator");
+
+  return (
+    <>
+      <PageHeader
+        title="Nodes"
+        description="Docker engines Berth manages. Status and heartbeats update live."
+        actions={
+          canOperate ? (
+            <ButtonLink href="/nodes/new" variant="primary">
+              <PlusIcon className="size-4" />
+              Add node
+            </ButtonLink>
+          ) : null
+        }
+      />
+      <PanelBoundary title="Nodes">
+        <NodesPanel />
+      </PanelBoundary>
+    </>
+  );
+}
