@@ -128,7 +128,7 @@ export function describeEngineError(error: unknown, target: TEngineTarget): Bert
     return new BerthError(
       "NODE_UNREACHABLE",
       `Nothing accepts connections at ${where}. Check that dockerd runs and listens there ` +
-        "(dockerd -H tcp://0.0.0.0:2375, or the socket path).",
+        "(its -H flags, or the socket path).",
       options,
     );
   }
