@@ -12,8 +12,8 @@ import { errorMessage } from "@/components/trpc/errors";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { SelectField } from "@/components/ui/field";
-import { Notice } from "@/components/ui/notice";
 import { Panel } from "@/components/ui/panel";
+import { QueryErrorNotice } from "@/components/ui/query-error-notice";
 import { SkeletonRows } from "@/components/ui/skeleton";
 
 import { EventList } from "./event-list";
@@ -107,18 +107,11 @@ function Timeline({ filter }: { filter: TTimelineFilter }) {
         <SkeletonRows rows={6} label="Loading events" />
       ) : !timeline.data ? (
         <div className="p-4">
-          <Notice
-            tone="danger"
-            role="alert"
+          <QueryErrorNotice
             title="Events could not be loaded"
-            actions={
-              <Button size="sm" onClick={() => void timeline.refetch()}>
-                Retry
-              </Button>
-            }
-          >
-            {errorMessage(timeline.error)}
-          </Notice>
+            error={timeline.error}
+            onRetry={() => void timeline.refetch()}
+          />
         </div>
       ) : events.length === 0 ? (
         <EmptyState title="No events match">

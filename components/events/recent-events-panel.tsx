@@ -5,11 +5,9 @@ import Link from "next/link";
 
 import { StaleHint } from "@/components/live/connection-indicator";
 import { useTRPC } from "@/components/trpc/client";
-import { errorMessage } from "@/components/trpc/errors";
-import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
-import { Notice } from "@/components/ui/notice";
 import { Panel } from "@/components/ui/panel";
+import { QueryErrorNotice } from "@/components/ui/query-error-notice";
 import { SkeletonRows } from "@/components/ui/skeleton";
 
 import { EventList } from "./event-list";
@@ -50,17 +48,7 @@ export function RecentEventsPanel({
         <SkeletonRows rows={3} label="Loading events" />
       ) : events.isError ? (
         <div className="p-4">
-          <Notice
-            tone="danger"
-            role="alert"
-            actions={
-              <Button size="sm" onClick={() => void events.refetch()}>
-                Retry
-              </Button>
-            }
-          >
-            {errorMessage(events.error)}
-          </Notice>
+          <QueryErrorNotice error={events.error} onRetry={() => void events.refetch()} />
         </div>
       ) : events.data.length === 0 ? (
         <EmptyState title="No events yet">

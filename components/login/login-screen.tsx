@@ -6,10 +6,8 @@ import { useCallback, useEffect } from "react";
 
 import { ThemeToggle } from "@/components/layout/theme-toggle";
 import { useTRPC } from "@/components/trpc/client";
-import { errorMessage } from "@/components/trpc/errors";
-import { Button } from "@/components/ui/button";
 import { BerthMark } from "@/components/ui/icons";
-import { Notice } from "@/components/ui/notice";
+import { QueryErrorNotice } from "@/components/ui/query-error-notice";
 import { Skeleton } from "@/components/ui/skeleton";
 
 import { SetupForm } from "./setup-form";
@@ -65,18 +63,11 @@ export function LoginScreen() {
               <Skeleton className="h-9" />
             </div>
           ) : status.isError ? (
-            <Notice
-              tone="danger"
-              role="alert"
+            <QueryErrorNotice
               title="Berth is not answering"
-              actions={
-                <Button size="sm" onClick={() => void status.refetch()}>
-                  Retry
-                </Button>
-              }
-            >
-              {errorMessage(status.error)}
-            </Notice>
+              error={status.error}
+              onRetry={() => void status.refetch()}
+            />
           ) : needsSetup ? (
             <SetupForm onCreated={enter} />
           ) : (

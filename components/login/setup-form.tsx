@@ -3,7 +3,8 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 
-import { MIN_PASSWORD_LENGTH, passwordLengthError } from "@/components/auth/password-rules";
+import { MIN_PASSWORD_LENGTH } from "@/components/auth/password-rules";
+import { checkNewUser } from "@/components/auth/user-rules";
 import { useToast } from "@/components/providers/toast-provider";
 import { useTRPC } from "@/components/trpc/client";
 import {
@@ -15,21 +16,12 @@ import {
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
-import { ZName } from "@/server/nodes/schema";
 
 type TSetupInput = { username: string; password: string; confirm: string };
 
 /** The same checks as the server, plus the confirmation that only a form can make. */
 export function validateSetup(input: TSetupInput): TFieldErrors {
-  const errors: TFieldErrors = {};
-  const name = ZName.safeParse(input.username);
-  if (!name.success) {
-    errors.username = [name.error.issues[0]?.message ?? "is not a valid name"];
-  }
-  const passwordError = passwordLengthError(input.password);
-  if (passwordError) {
-    errors.password = [passwordError];
-  }
+  const errors = checkNewUser(input);
   if (input.confirm !== input.password) {
     errors.confirm = ["does not match the password"];
   }
@@ -61,9 +53,13 @@ export function SetupForm({ onCreated }: { onCreated: () => void }) {
   const errors = { ...serverErrors, ...clientErrors };
   const hasServerFieldErrors = Object.keys(serverErrors).length > 0;
 
-  const update = (field: keyof TSetupInput) => (value: string) => {
-    setInput((current) => ({ ...current, [field]: value }));
-  };
+  const field = (key: keyof TSetupInput) => ({
+    name: key,
+    value: input[key],
+    onChange: (event: { target: { value: string } }) =>
+      setInput((current) => ({ ...current, [key]: event.target.value })),
+    errors: errors[key],
+  });
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -84,33 +80,24 @@ export function SetupForm({ onCreated }: { onCreated: () => void }) {
       ) : null}
       <TextField
         label="User name"
-        name="username"
         autoComplete="username"
         autoCapitalize="none"
         spellCheck={false}
         hint="Lowercase letters, digits and '-', e.g. admin or jane-doe."
-        value={input.username}
-        onChange={(event) => update("username")(event.target.value)}
-        errors={errors.username}
+        {...field("username")}
       />
       <TextField
         label="Password"
-        name="password"
         type="password"
         autoComplete="new-password"
         hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
-        value={input.password}
-        onChange={(event) => update("password")(event.target.value)}
-        errors={errors.password}
+        {...field("password")}
       />
       <TextField
         label="Confirm password"
-        name="confirm"
         type="password"
         autoComplete="new-password"
-        value={input.confirm}
-        onChange={(event) => update("confirm")(event.target.value)}
-        errors={errors.confirm}
+        {...field("confirm")}
       />
       <Button type="submit" variant="primary" className="w-full" isBusy={setup.isPending}>
         {setup.isPending ? "Creating…" : "Create admin and sign in"}

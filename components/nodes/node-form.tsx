@@ -55,10 +55,22 @@ export function NodeForm() {
   const rowErrors = { ...rowErrorsFromFieldErrors(form.labelRows, errors), ...clientRowErrors };
   const orphanErrors = unplacedErrors(errors, (key) => PLACED_FIELDS.test(key));
   const hasFieldErrors = Object.keys(errors).length > 0;
+  const isBusy = create.isPending;
 
   const set = <TKey extends keyof TNodeForm>(key: TKey, value: TNodeForm[TKey]) => {
     setForm((current) => ({ ...current, [key]: value }));
   };
+
+  /** Binds a text field to the form; its key is also the field's name in server errors. */
+  const textField = (key: "name" | "endpoint" | "advertiseAddress") => ({
+    name: key,
+    value: form[key],
+    onChange: (event: { target: { value: string } }) => set(key, event.target.value),
+    errors: errors[key],
+    disabled: isBusy,
+    autoCapitalize: "none",
+    spellCheck: false,
+  });
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -77,8 +89,6 @@ export function NodeForm() {
     create.mutate(check.input);
   };
 
-  const isBusy = create.isPending;
-
   return (
     <form onSubmit={submit} noValidate aria-label="Add node" className="space-y-5">
       {create.error && (!hasFieldErrors || orphanErrors.length > 0) ? (
@@ -89,43 +99,25 @@ export function NodeForm() {
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField
           label="Name"
-          name="name"
-          autoCapitalize="none"
-          spellCheck={false}
           placeholder="lab-1"
           hint="Lowercase letters, digits and '-'."
-          value={form.name}
-          onChange={(event) => set("name", event.target.value)}
-          errors={errors.name}
-          disabled={isBusy}
+          {...textField("name")}
         />
         <TextField
           label="Endpoint"
-          name="endpoint"
-          autoCapitalize="none"
-          spellCheck={false}
           placeholder="tcp://127.0.0.2:2375"
           hint="unix:///var/run/docker.sock, tcp://host:2375, or tcp://host:2376 with TLS."
-          value={form.endpoint}
-          onChange={(event) => set("endpoint", event.target.value)}
-          errors={errors.endpoint}
-          disabled={isBusy}
+          {...textField("endpoint")}
         />
         <TextField
           label="Advertise address (optional)"
-          name="advertiseAddress"
-          autoCapitalize="none"
-          spellCheck={false}
           placeholder="Default: the endpoint's host"
           hint={
             "Where the gateway reaches ports published on this node. Empty: the endpoint's " +
             "host, or 127.0.0.1 for a socket."
           }
-          value={form.advertiseAddress}
-          onChange={(event) => set("advertiseAddress", event.target.value)}
-          errors={errors.advertiseAddress}
-          disabled={isBusy}
           className="sm:col-span-2"
+          {...textField("advertiseAddress")}
         />
       </div>
       <TlsFields

@@ -4,14 +4,12 @@ import Link from "next/link";
 
 import { formatBytes, formatCpus } from "@/components/format";
 import type { TNodeView } from "@/components/trpc/client";
+import { Cell, HeadCell, Table } from "@/components/ui/data-table";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { TABLE_QUERY, useMediaQuery } from "@/components/ui/use-media-query";
 
 import { NodeLabels } from "./node-labels";
 import { NodeStatusBadge } from "./node-status-badge";
-
-const HEAD_CLASS = "px-4 py-2 text-left text-xs font-medium tracking-wide text-muted uppercase";
-const CELL_CLASS = "px-4 py-2.5 align-top";
 
 function NodeLink({ node }: { node: TNodeView }) {
   return (
@@ -26,53 +24,50 @@ function NodeLink({ node }: { node: TNodeView }) {
 
 function NodeTable({ nodes }: { nodes: readonly TNodeView[] }) {
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-sm">
-        <thead className="border-b border-line bg-sunken/60">
-          <tr>
-            <th className={HEAD_CLASS}>Name</th>
-            <th className={HEAD_CLASS}>Status</th>
-            <th className={HEAD_CLASS}>Endpoint</th>
-            <th className={`${HEAD_CLASS} text-right`}>CPUs</th>
-            <th className={`${HEAD_CLASS} text-right`}>Memory</th>
-            <th className={HEAD_CLASS}>Engine</th>
-            <th className={HEAD_CLASS}>Labels</th>
-            <th className={HEAD_CLASS}>Heartbeat</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-line">
-          {nodes.map((node) => (
-            <tr
-              key={node.id}
-              data-testid="node-row"
-              data-node-name={node.name}
-              className="hover:bg-sunken/40"
-            >
-              <td className={CELL_CLASS}>
-                <NodeLink node={node} />
-              </td>
-              <td className={CELL_CLASS}>
-                <NodeStatusBadge status={node.status} />
-              </td>
-              <td className={`${CELL_CLASS} max-w-64 font-mono text-xs wrap-anywhere text-muted`}>
-                {node.endpoint}
-              </td>
-              <td className={`${CELL_CLASS} text-right tabular-nums`}>{node.cpus}</td>
-              <td className={`${CELL_CLASS} text-right whitespace-nowrap tabular-nums`}>
-                {formatBytes(node.memoryBytes)}
-              </td>
-              <td className={`${CELL_CLASS} whitespace-nowrap text-muted`}>{node.engineVersion}</td>
-              <td className={`${CELL_CLASS} max-w-72`}>
-                <NodeLabels labels={node.labels} />
-              </td>
-              <td className={`${CELL_CLASS} whitespace-nowrap text-muted tabular-nums`}>
-                <RelativeTime at={node.lastHeartbeatAt} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table
+      head={
+        <>
+          <HeadCell>Name</HeadCell>
+          <HeadCell>Status</HeadCell>
+          <HeadCell>Endpoint</HeadCell>
+          <HeadCell className="text-right">CPUs</HeadCell>
+          <HeadCell className="text-right">Memory</HeadCell>
+          <HeadCell>Engine</HeadCell>
+          <HeadCell>Labels</HeadCell>
+          <HeadCell>Heartbeat</HeadCell>
+        </>
+      }
+    >
+      {nodes.map((node) => (
+        <tr
+          key={node.id}
+          data-testid="node-row"
+          data-node-name={node.name}
+          className="hover:bg-sunken/40"
+        >
+          <Cell>
+            <NodeLink node={node} />
+          </Cell>
+          <Cell>
+            <NodeStatusBadge status={node.status} />
+          </Cell>
+          <Cell className="max-w-64 font-mono text-xs wrap-anywhere text-muted">
+            {node.endpoint}
+          </Cell>
+          <Cell className="text-right tabular-nums">{node.cpus}</Cell>
+          <Cell className="text-right whitespace-nowrap tabular-nums">
+            {formatBytes(node.memoryBytes)}
+          </Cell>
+          <Cell className="whitespace-nowrap text-muted">{node.engineVersion}</Cell>
+          <Cell className="max-w-72">
+            <NodeLabels labels={node.labels} />
+          </Cell>
+          <Cell className="whitespace-nowrap text-muted tabular-nums">
+            <RelativeTime at={node.lastHeartbeatAt} />
+          </Cell>
+        </tr>
+      ))}
+    </Table>
   );
 }
 

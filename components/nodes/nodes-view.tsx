@@ -5,11 +5,10 @@ import { plural } from "@/components/format";
 import { PageHeader } from "@/components/layout/page-header";
 import { PanelBoundary } from "@/components/layout/panel-boundary";
 import { StaleHint } from "@/components/live/connection-indicator";
-import { errorMessage } from "@/components/trpc/errors";
-import { Button, ButtonLink } from "@/components/ui/button";
+import { ButtonLink } from "@/components/ui/button";
 import { PlusIcon } from "@/components/ui/icons";
-import { Notice } from "@/components/ui/notice";
 import { Panel } from "@/components/ui/panel";
+import { QueryErrorNotice } from "@/components/ui/query-error-notice";
 import { SkeletonRows } from "@/components/ui/skeleton";
 
 import { NoNodes } from "./no-nodes";
@@ -33,18 +32,11 @@ function NodesPanel() {
         <SkeletonRows label="Loading nodes" />
       ) : nodes.isError ? (
         <div className="p-4">
-          <Notice
-            tone="danger"
-            role="alert"
+          <QueryErrorNotice
             title="Nodes could not be loaded"
-            actions={
-              <Button size="sm" onClick={() => void nodes.refetch()}>
-                Retry
-              </Button>
-            }
-          >
-            {errorMessage(nodes.error)}
-          </Notice>
+            error={nodes.error}
+            onRetry={() => void nodes.refetch()}
+          />
         </div>
       ) : count === 0 ? (
         <NoNodes hasAddButton={false} />

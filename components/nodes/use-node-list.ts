@@ -5,9 +5,9 @@ import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "@/components/trpc/client";
 
 /**
- * The server pushes node changes (status, labels, availability) but writes heartbeats without
- * a push, to keep the stream quiet. A light poll keeps "last heartbeat" honest between pushes.
- * TODO(ui): drop the poll if heartbeats are ever pushed in batches per interval.
+ * The list refetches every 5 s although it is live. Heartbeats are written once a second per
+ * node and deliberately not pushed, to keep the live stream for state changes (status, labels,
+ * availability); this poll keeps "last heartbeat" fresh.
  */
 const NODE_LIST_REFRESH_MS = 5_000;
 

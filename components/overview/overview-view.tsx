@@ -6,9 +6,7 @@ import { PanelBoundary } from "@/components/layout/panel-boundary";
 import { StaleHint } from "@/components/live/connection-indicator";
 import { NoNodes } from "@/components/nodes/no-nodes";
 import { useNodeList } from "@/components/nodes/use-node-list";
-import { errorMessage } from "@/components/trpc/errors";
-import { Button } from "@/components/ui/button";
-import { Notice } from "@/components/ui/notice";
+import { QueryErrorNotice } from "@/components/ui/query-error-notice";
 import { Skeleton } from "@/components/ui/skeleton";
 
 import { summariseNodes } from "./node-summary";
@@ -34,18 +32,11 @@ function FleetSummary() {
   }
   if (nodes.isError) {
     return (
-      <Notice
-        tone="danger"
-        role="alert"
+      <QueryErrorNotice
         title="Nodes could not be loaded"
-        actions={
-          <Button size="sm" onClick={() => void nodes.refetch()}>
-            Retry
-          </Button>
-        }
-      >
-        {errorMessage(nodes.error)}
-      </Notice>
+        error={nodes.error}
+        onRetry={() => void nodes.refetch()}
+      />
     );
   }
   if (nodes.data.length === 0) {

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import type { ReactNode } from "react";
 
 import { formatBytes, formatCpus, plural } from "@/components/format";
 import { cx } from "@/components/ui/cx";
@@ -50,6 +51,25 @@ export function StatusCards({ summary }: { summary: TNodeSummary }) {
   );
 }
 
+function CapacityFigure({
+  label,
+  testId,
+  children,
+}: {
+  label: string;
+  testId?: string;
+  children: ReactNode;
+}) {
+  return (
+    <div>
+      <dt className="text-xs text-muted">{label}</dt>
+      <dd className="text-xl font-semibold tabular-nums" data-testid={testId}>
+        {children}
+      </dd>
+    </div>
+  );
+}
+
 /** Capacity that new work can use: CPUs and memory of ready nodes. */
 export function CapacityCard({ summary }: { summary: TNodeSummary }) {
   return (
@@ -59,25 +79,16 @@ export function CapacityCard({ summary }: { summary: TNodeSummary }) {
     >
       <h2 className="text-xs font-medium text-muted">Ready capacity</h2>
       <dl className="mt-2 grid grid-cols-3 gap-4">
-        <div>
-          <dt className="text-xs text-muted">CPUs</dt>
-          <dd className="text-xl font-semibold tabular-nums" data-testid="ready-cpus">
-            {formatCpus(summary.readyCpus)}
-          </dd>
-        </div>
-        <div>
-          <dt className="text-xs text-muted">Memory</dt>
-          <dd className="text-xl font-semibold tabular-nums" data-testid="ready-memory">
-            {formatBytes(summary.readyMemoryBytes)}
-          </dd>
-        </div>
-        <div>
-          <dt className="text-xs text-muted">Nodes</dt>
-          <dd className="text-xl font-semibold tabular-nums">
-            {summary.counts.ready}
-            <span className="text-sm font-normal text-muted"> / {summary.total}</span>
-          </dd>
-        </div>
+        <CapacityFigure label="CPUs" testId="ready-cpus">
+          {formatCpus(summary.readyCpus)}
+        </CapacityFigure>
+        <CapacityFigure label="Memory" testId="ready-memory">
+          {formatBytes(summary.readyMemoryBytes)}
+        </CapacityFigure>
+        <CapacityFigure label="Nodes">
+          {summary.counts.ready}
+          <span className="text-sm font-normal text-muted"> / {summary.total}</span>
+        </CapacityFigure>
       </dl>
     </section>
   );

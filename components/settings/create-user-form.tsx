@@ -3,34 +3,19 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 
-import { passwordLengthError } from "@/components/auth/password-rules";
+import { checkNewUser } from "@/components/auth/user-rules";
 import { useToast } from "@/components/providers/toast-provider";
 import { type TRole, useTRPC } from "@/components/trpc/client";
 import { type TFieldErrors, errorMessage, fieldErrorsOf } from "@/components/trpc/errors";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
-import { ZName } from "@/server/nodes/schema";
 
 import { ROLE_HINTS, RoleOptions, isRole } from "./role-options";
 
 type TUserForm = { username: string; password: string; role: TRole };
 
 const EMPTY: TUserForm = { username: "", password: "", role: "viewer" };
-
-function checkUser(form: TUserForm): TFieldErrors {
-  const errors: TFieldErrors = {};
-  const name = ZName.safeParse(form.username);
-  if (!name.success) {
-    errors.username = [name.error.issues[0]?.message ?? "is not a valid name"];
-  }
-  const passwordError = passwordLengthError(form.password);
-  if (passwordError) {
-    errors.password = [passwordError];
-  }
-
-  return errors;
-}
 
 /** Adds a user with a starting password and a role. */
 export function CreateUserForm() {
@@ -54,7 +39,7 @@ export function CreateUserForm() {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const found = checkUser(form);
+    const found = checkNewUser(form);
     setClientErrors(found);
     if (Object.keys(found).length === 0) {
       create.mutate({ ...form, username: form.username.trim() });

@@ -50,10 +50,16 @@ function FieldFrame({ id, label, hint, errors, children, className }: TFieldFram
   );
 }
 
-function describedBy(id: string, hint: ReactNode, errors?: readonly string[]) {
-  const ids = [hint ? `${id}-hint` : "", errors?.length ? `${id}-error` : ""].filter(Boolean);
+/** Ties a control to its frame: the label's id, and its hint and errors for screen readers. */
+function controlProps(id: string, hint: ReactNode, errors?: readonly string[]) {
+  const hasErrors = errors !== undefined && errors.length > 0;
+  const described = [hint ? `${id}-hint` : "", hasErrors ? `${id}-error` : ""].filter(Boolean);
 
-  return ids.length > 0 ? ids.join(" ") : undefined;
+  return {
+    id,
+    "aria-invalid": hasErrors ? true : undefined,
+    "aria-describedby": described.length > 0 ? described.join(" ") : undefined,
+  };
 }
 
 type TCommonProps = {
@@ -74,13 +80,7 @@ export function TextField({
 
   return (
     <FieldFrame id={id} label={label} hint={hint} errors={errors} className={className}>
-      <input
-        id={id}
-        className={inputClass}
-        aria-invalid={errors && errors.length > 0 ? true : undefined}
-        aria-describedby={describedBy(id, hint, errors)}
-        {...props}
-      />
+      <input className={inputClass} {...controlProps(id, hint, errors)} {...props} />
     </FieldFrame>
   );
 }
@@ -97,10 +97,8 @@ export function TextAreaField({
   return (
     <FieldFrame id={id} label={label} hint={hint} errors={errors} className={className}>
       <textarea
-        id={id}
         className={cx(inputClass, "font-mono text-xs")}
-        aria-invalid={errors && errors.length > 0 ? true : undefined}
-        aria-describedby={describedBy(id, hint, errors)}
+        {...controlProps(id, hint, errors)}
         {...props}
       />
     </FieldFrame>
@@ -119,13 +117,7 @@ export function SelectField({
 
   return (
     <FieldFrame id={id} label={label} hint={hint} errors={errors} className={className}>
-      <select
-        id={id}
-        className={cx(inputClass, "pr-8")}
-        aria-invalid={errors && errors.length > 0 ? true : undefined}
-        aria-describedby={describedBy(id, hint, errors)}
-        {...props}
-      >
+      <select className={cx(inputClass, "pr-8")} {...controlProps(id, hint, errors)} {...props}>
         {children}
       </select>
     </FieldFrame>

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { uniquePorts } from "@/components/format";
 import type { TContainerView } from "@/components/trpc/client";
 import { Badge, type TTone } from "@/components/ui/badge";
+import { Cell, HeadCell, Table } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { inputClass } from "@/components/ui/field";
 import { SearchIcon } from "@/components/ui/icons";
@@ -53,44 +54,38 @@ function Ports({ container }: { container: TContainerView }) {
   );
 }
 
-const HEAD_CLASS = "px-4 py-2 text-left text-xs font-medium tracking-wide text-muted uppercase";
-const CELL_CLASS = "px-4 py-2.5 align-top";
-
 function ContainerTable({ containers }: { containers: readonly TContainerView[] }) {
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-sm">
-        <thead className="border-b border-line bg-sunken/60">
-          <tr>
-            <th className={HEAD_CLASS}>Name</th>
-            <th className={HEAD_CLASS}>Image</th>
-            <th className={HEAD_CLASS}>State</th>
-            <th className={HEAD_CLASS}>Status</th>
-            <th className={HEAD_CLASS}>Ports</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-line">
-          {containers.map((container) => (
-            <tr key={container.id} data-testid="container-row" data-container-name={container.name}>
-              <td className={`${CELL_CLASS} font-medium wrap-anywhere`}>
-                {container.name}
-                {container.isBerth ? <BerthTag /> : null}
-              </td>
-              <td className={`${CELL_CLASS} max-w-64 font-mono text-xs wrap-anywhere text-muted`}>
-                {container.image}
-              </td>
-              <td className={CELL_CLASS}>
-                <StateBadge state={container.state} />
-              </td>
-              <td className={`${CELL_CLASS} text-muted`}>{container.status}</td>
-              <td className={CELL_CLASS}>
-                <Ports container={container} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table
+      head={
+        <>
+          <HeadCell>Name</HeadCell>
+          <HeadCell>Image</HeadCell>
+          <HeadCell>State</HeadCell>
+          <HeadCell>Status</HeadCell>
+          <HeadCell>Ports</HeadCell>
+        </>
+      }
+    >
+      {containers.map((container) => (
+        <tr key={container.id} data-testid="container-row" data-container-name={container.name}>
+          <Cell className="font-medium wrap-anywhere">
+            {container.name}
+            {container.isBerth ? <BerthTag /> : null}
+          </Cell>
+          <Cell className="max-w-64 font-mono text-xs wrap-anywhere text-muted">
+            {container.image}
+          </Cell>
+          <Cell>
+            <StateBadge state={container.state} />
+          </Cell>
+          <Cell className="text-muted">{container.status}</Cell>
+          <Cell>
+            <Ports container={container} />
+          </Cell>
+        </tr>
+      ))}
+    </Table>
   );
 }
 
