@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 
 import type { PrismaClient } from "@/server/db/generated/client";
 
+import { startHousekeeping } from "./housekeeping";
 import { CONTROLLER_LEASE, acquireLease, releaseLease } from "./lease";
 import { NodeMonitor } from "./node-monitor";
 
@@ -28,6 +29,7 @@ export function startController(options: TControllerOptions): TController {
   const holder = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const log = options.log.child({ role: "controller", holder });
   let monitor: NodeMonitor | undefined;
+  let stopHousekeeping: (() => void) | undefined;
   let epoch = 0;
   let isStopped = false;
   let renewedAt = 0;
@@ -36,6 +38,8 @@ export function startController(options: TControllerOptions): TController {
     log.warn({ epoch, reason }, "lost leadership");
     monitor?.stop();
     monitor = undefined;
+    stopHousekeeping?.();
+    stopHousekeeping = undefined;
   }
 
   async function renew(): Promise<void> {
@@ -49,6 +53,7 @@ export function startController(options: TControllerOptions): TController {
         log.info({ epoch }, "became leader");
         monitor = new NodeMonitor({ ...options, log: log.child({ epoch }) });
         monitor.start();
+        stopHousekeeping = startHousekeeping(options.db, log.child({ loop: "housekeeping" }));
       } else if (!lease.isLeader && monitor) {
         stepDown("lease taken");
       }
@@ -73,8 +78,9 @@ export function startController(options: TControllerOptions): TController {
     stop: async () => {
       isStopped = true;
       clearInterval(timer);
-      monitor?.stop();
-      monitor = undefined;
+      if (monitor) {
+        stepDown("stopping");
+      }
       await releaseLease(options.db, CONTROLLER_LEASE, holder).catch(() => undefined);
     },
   };
