@@ -12,7 +12,10 @@ import { logger } from "./logger";
 
 export const CHANGE_CHANNEL = "berth_change";
 
-export type TChange = { topic: "node"; nodeId: string } | { topic: "event"; eventId: string };
+export type TChange =
+  | { topic: "node"; nodeId: string }
+  | { topic: "app"; appId: string }
+  | { topic: "event"; eventId: string };
 
 type TBusState = {
   emitter: EventEmitter;

@@ -1,3 +1,4 @@
+import { appRouter as appsRouter } from "./routers/app";
 import { eventRouter } from "./routers/event";
 import { nodeRouter } from "./routers/node";
 import { systemRouter } from "./routers/system";
@@ -6,6 +7,7 @@ import { userRouter } from "./routers/user";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
+  app: appsRouter,
   event: eventRouter,
   node: nodeRouter,
   system: systemRouter,

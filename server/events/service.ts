@@ -9,6 +9,7 @@ export type TEventInput = {
   actor: TActor;
   severity?: Severity;
   nodeId?: string;
+  appId?: string;
   data?: Prisma.InputJsonValue;
 };
 
@@ -26,6 +27,7 @@ export async function recordEvent(db: TDb, input: TEventInput): Promise<bigint> 
       actorId: input.actor.id,
       actorName: input.actor.name,
       nodeId: input.nodeId,
+      appId: input.appId,
       data: input.data ?? {},
     },
     select: { id: true },
@@ -41,6 +43,7 @@ export async function announceEvent(eventId: bigint): Promise<void> {
 
 export type TEventFilter = {
   nodeId?: string;
+  appId?: string;
   kindPrefix?: string;
   severity?: Severity;
   afterId?: bigint;
@@ -59,6 +62,7 @@ export async function findEvents(db: TDb, filter: TEventFilter) {
     where: {
       id: idFilter,
       nodeId: filter.nodeId,
+      appId: filter.appId,
       severity: filter.severity,
       kind: filter.kindPrefix ? { startsWith: filter.kindPrefix } : undefined,
     },

@@ -48,7 +48,7 @@ export async function openTestDb(): Promise<PrismaClient> {
   const db = createPrismaClient(TEST_DATABASE_URL, { poolMax: 5 });
   setDb(db);
   await db.$executeRawUnsafe(
-    'TRUNCATE "Event", "Node", "Session", "ApiToken", "SignInAttempt", "User", "Lease" CASCADE',
+    'TRUNCATE "Event", "Node", "Session", "ApiToken", "SignInAttempt", "User", "Lease", "App", "Revision", "Replica" CASCADE',
   );
 
   return db;

@@ -15,6 +15,7 @@ export const ZEventView = z.object({
   actorType: z.string(),
   actorName: z.string().nullable(),
   nodeId: z.string().nullable(),
+  appId: z.string().nullable(),
   createdAt: z.date(),
 });
 
@@ -33,6 +34,7 @@ export const eventRouter = createTRPCRouter({
     .input(
       z.object({
         nodeId: z.uuid().optional(),
+        appId: z.uuid().optional(),
         kindPrefix: z.string().max(64).optional(),
         severity: ZSeverity.optional(),
         beforeId: ZEventIdText.optional(),
