@@ -1,0 +1,32 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+
+import { createPrng } from "./seeded";
+
+describe("createPrng", () => {
+  it("replays the same sequence from the same seed", () => {
+    const a = createPrng(7);
+    const b = createPrng(7);
+    const c = createPrng(8);
+    const first = Array.from({ length: 5 }, () => a.next());
+
+    expect(Array.from({ length: 5 }, () => b.next())).toEqual(first);
+    expect(Array.from({ length: 5 }, () => c.next())).not.toEqual(first);
+  });
+
+  it("stays in [0, 1) and below(n) in [0, n)", () => {
+    fc.assert(
+      fc.property(fc.integer(), fc.integer({ min: 1, max: 1000 }), (seed, n) => {
+        const prng = createPrng(seed);
+        for (let i = 0; i < 50; i++) {
+          const value = prng.next();
+          const index = prng.below(n);
+
+          expect(value).toBeGreaterThanOrEqual(0);
+          expect(value).toBeLessThan(1);
+          expect(Number.isInteger(index) && index >= 0 && index < n).toBe(true);
+        }
+      }),
+    );
+  });
+});
