@@ -40,6 +40,7 @@ export const ZEnv = z.object({
     .default(24 * 7),
   BERTH_LOCAL_DOCKER_SOCKET: z.string().default("/var/run/docker.sock"),
   BERTH_AUTO_ADD_LOCAL: ZBoolean.default(true),
+  BERTH_PULL_IMAGES: ZBoolean.default(true),
   BERTH_DEV: ZBoolean.default(false),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 });

@@ -22,6 +22,8 @@ url.pathname = `/${E2E_DATABASE}`;
 process.env.DATABASE_URL = url.toString();
 process.env.BERTH_DATA_DIR = E2E_DATA_DIR;
 process.env.BERTH_AUTO_ADD_LOCAL = "false";
+// The lab's images are local; a pull would only try to reach a registry off this machine.
+process.env.BERTH_PULL_IMAGES = "false";
 process.env.BERTH_HOST = "127.0.0.1";
 
 await import("../../server/main");

@@ -12,6 +12,7 @@ import type { PrismaClient } from "@/server/db/generated/client";
 import { startHousekeeping } from "./housekeeping";
 import { CONTROLLER_LEASE, acquireLease, releaseLease } from "./lease";
 import { NodeMonitor } from "./node-monitor";
+import { Reconciler } from "./reconciler";
 
 export const LEASE_TTL_MS = 5000;
 const LEASE_RENEW_MS = 1000;
@@ -21,6 +22,7 @@ export type TControllerOptions = {
   log: Logger;
   heartbeatIntervalMs: number;
   nodeTimeoutMs: number;
+  canPullImages: boolean;
 };
 
 export type TController = { stop: () => Promise<void>; isLeader: () => boolean };
@@ -29,6 +31,9 @@ export function startController(options: TControllerOptions): TController {
   const holder = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const log = options.log.child({ role: "controller", holder });
   let monitor: NodeMonitor | undefined;
+  let reconciler: Reconciler | undefined;
+  // A reconciler stopping finishes its pass in flight; stop() waits for it.
+  let draining: Promise<void> = Promise.resolve();
   let stopHousekeeping: (() => void) | undefined;
   let epoch = 0;
   let isStopped = false;
@@ -38,6 +43,11 @@ export function startController(options: TControllerOptions): TController {
     log.warn({ epoch, reason }, "lost leadership");
     monitor?.stop();
     monitor = undefined;
+    if (reconciler) {
+      const stopping = reconciler.stop();
+      draining = Promise.all([draining, stopping]).then(() => undefined);
+      reconciler = undefined;
+    }
     stopHousekeeping?.();
     stopHousekeeping = undefined;
   }
@@ -53,6 +63,13 @@ export function startController(options: TControllerOptions): TController {
         log.info({ epoch }, "became leader");
         monitor = new NodeMonitor({ ...options, log: log.child({ epoch }) });
         monitor.start();
+        reconciler = new Reconciler({
+          db: options.db,
+          log,
+          epoch,
+          canPullImages: options.canPullImages,
+        });
+        reconciler.start();
         stopHousekeeping = startHousekeeping(options.db, log.child({ loop: "housekeeping" }));
       } else if (!lease.isLeader && monitor) {
         stepDown("lease taken");
@@ -81,6 +98,7 @@ export function startController(options: TControllerOptions): TController {
       if (monitor) {
         stepDown("stopping");
       }
+      await draining;
       await releaseLease(options.db, CONTROLLER_LEASE, holder).catch(() => undefined);
     },
   };

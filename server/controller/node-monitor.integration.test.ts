@@ -28,6 +28,7 @@ beforeAll(async () => {
     log: logger(),
     heartbeatIntervalMs: 1000,
     nodeTimeoutMs: 3000,
+    canPullImages: false,
   });
   await waitFor("controller leadership", () => (controller.isLeader() ? true : undefined));
 });
@@ -87,6 +88,7 @@ describe("node monitor on the lab", () => {
       log: logger(),
       heartbeatIntervalMs: 1000,
       nodeTimeoutMs: 3000,
+      canPullImages: false,
     });
     try {
       await new Promise((resolve) => setTimeout(resolve, 1500));

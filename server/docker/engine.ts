@@ -249,3 +249,313 @@ export async function listContainers(
     labels: container.Labels ?? {},
   }));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Replica containers: listing by label, image checks, create, start, stop and remove
+// ---------------------------------------------------------------------------------------------
+
+/** How long one container operation (create, start, inspect, remove) may take. */
+const CONTAINER_TIMEOUT_MS = 15_000;
+/** Seconds Docker waits after SIGTERM before it kills a stopping replica. */
+const STOP_GRACE_S = 2;
+
+/** A Berth container as the reconciler reads it from an engine. */
+export type TBerthContainer = {
+  id: string;
+  name: string;
+  /** `created`, `running`, `exited`, `dead`... as the engine reports it. */
+  state: string;
+  status: string;
+  labels: Record<string, string>;
+  ports: TPublishedPort[];
+};
+
+/** One published port, as the engine assigned it. */
+export type TPublishedPort = {
+  containerPort: number;
+  protocol: string;
+  hostIp: string;
+  hostPort: number;
+};
+
+/** What Berth asks of an engine to run one replica; argv arrays only, never a shell. */
+export type TReplicaContainerSpec = {
+  name: string;
+  image: string;
+  /** Replaces the image's ENTRYPOINT when non-empty. */
+  command: string[];
+  /** Replaces the image's CMD when non-empty. */
+  args: string[];
+  env: string[];
+  labels: Record<string, string>;
+  nanoCpus?: number;
+  memoryBytes?: number;
+  ports: { containerPort: number; protocol: string; hostIp: string; hostPort?: number }[];
+};
+
+type TApiFailure = Error & { statusCode?: number; json?: { message?: string } | null };
+
+function statusOf(error: unknown): number | undefined {
+  return (error as TApiFailure).statusCode;
+}
+
+/**
+ * An engine that answered with an API error (a refused create, a port taken) is a Docker
+ * engine: say what it said, not that it is something else.
+ */
+function describeApiError(error: unknown, target: TEngineTarget, what: string): BerthError {
+  const failure = error as TApiFailure;
+  if (failure.statusCode === undefined || failure.statusCode < 400) {
+    return describeEngineError(error, target);
+  }
+  const said = failure.json?.message ?? failure.message;
+
+  return new BerthError("ENGINE_ERROR", `${formatEndpoint(target.endpoint)} ${what}: ${said}`, {
+    nodeId: target.nodeId,
+    cause: error,
+  });
+}
+
+async function apiCall<T>(target: TEngineTarget, what: string, work: () => Promise<T>) {
+  try {
+    return await withTimeout(work(), CONTAINER_TIMEOUT_MS);
+  } catch (error) {
+    throw describeApiError(error, target, what);
+  }
+}
+
+type TRawSummaryPort = { PrivatePort: number; PublicPort?: number; IP?: string; Type: string };
+
+function publishedOf(ports: TRawSummaryPort[]): TPublishedPort[] {
+  return ports.flatMap((port) =>
+    port.PublicPort === undefined
+      ? []
+      : [
+          {
+            containerPort: port.PrivatePort,
+            protocol: port.Type,
+            hostIp: port.IP ?? "",
+            hostPort: port.PublicPort,
+          },
+        ],
+  );
+}
+
+/** Containers on the engine that carry `label` (any value), running or not. */
+export async function listLabelledContainers(
+  docker: Docker,
+  target: TEngineTarget,
+  label: string,
+): Promise<TBerthContainer[]> {
+  const raw = await apiCall(target, "refused to list containers", () =>
+    docker.listContainers({ all: true, filters: { label: [label] } }),
+  );
+
+  return raw.map((container) => ({
+    id: container.Id,
+    name: (container.Names[0] ?? container.Id.slice(0, 12)).replace(/^\//, ""),
+    state: container.State,
+    status: container.Status,
+    labels: container.Labels ?? {},
+    ports: publishedOf(container.Ports as TRawSummaryPort[]),
+  }));
+}
+
+/** Whether the engine holds the image reference. */
+export async function hasImage(docker: Docker, target: TEngineTarget, image: string) {
+  return apiCall(target, `refused to inspect image ${image}`, async () => {
+    try {
+      await docker.getImage(image).inspect();
+
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 404) {
+        return false;
+      }
+      throw error;
+    }
+  });
+}
+
+/** Pulls an image, failing after `timeoutMs` (an unreachable registry may hang). */
+export async function pullImage(
+  docker: Docker,
+  target: TEngineTarget,
+  image: string,
+  timeoutMs: number,
+): Promise<void> {
+  const pull = async () => {
+    const stream = await docker.pull(image);
+    await new Promise<void>((resolve, reject) => {
+      docker.modem.followProgress(stream, (error: Error | null) =>
+        error ? reject(error) : resolve(),
+      );
+    });
+  };
+  try {
+    await withTimeout(pull(), timeoutMs);
+  } catch (error) {
+    throw describeApiError(error, target, `could not pull ${image}`);
+  }
+}
+
+type TRawInspect = {
+  Id: string;
+  Name: string;
+  State: { Status: string; Running: boolean; ExitCode: number; Error?: string };
+  NetworkSettings: {
+    Ports?: Record<string, { HostIp: string; HostPort: string }[] | null> | null;
+  };
+};
+
+/** A container as inspect shows it; null when the engine has no such container. */
+export type TContainerDetails = {
+  id: string;
+  name: string;
+  state: string;
+  isRunning: boolean;
+  exitCode: number;
+  error: string;
+  ports: TPublishedPort[];
+};
+
+function portsOfInspect(raw: TRawInspect): TPublishedPort[] {
+  return Object.entries(raw.NetworkSettings.Ports ?? {}).flatMap(([key, bindings]) => {
+    const [port = "0", protocol = "tcp"] = key.split("/");
+
+    return (bindings ?? []).map((binding) => ({
+      containerPort: Number(port),
+      protocol,
+      hostIp: binding.HostIp,
+      hostPort: Number(binding.HostPort),
+    }));
+  });
+}
+
+/** Inspects a container by id or name. */
+export async function inspectContainer(
+  docker: Docker,
+  target: TEngineTarget,
+  idOrName: string,
+): Promise<TContainerDetails | null> {
+  const raw = await apiCall(target, `refused to inspect container ${idOrName}`, async () => {
+    try {
+      return await docker.getContainer(idOrName).inspect();
+    } catch (error) {
+      if (statusOf(error) === 404) {
+        return null;
+      }
+      throw error;
+    }
+  });
+  if (!raw) {
+    return null;
+  }
+
+  return {
+    id: raw.Id,
+    name: raw.Name.replace(/^\//, ""),
+    state: raw.State.Status,
+    isRunning: raw.State.Running,
+    exitCode: raw.State.ExitCode,
+    error: raw.State.Error ?? "",
+    ports: portsOfInspect(raw),
+  };
+}
+
+function createOptionsOf(spec: TReplicaContainerSpec): Docker.ContainerCreateOptions {
+  const exposed = Object.fromEntries(
+    spec.ports.map((port) => [`${port.containerPort}/${port.protocol}`, {}]),
+  );
+  const bindings = Object.fromEntries(
+    spec.ports.map((port) => [
+      `${port.containerPort}/${port.protocol}`,
+      // An empty HostPort asks the engine for an ephemeral port, read back by inspect.
+      [{ HostIp: port.hostIp, HostPort: port.hostPort === undefined ? "" : String(port.hostPort) }],
+    ]),
+  );
+
+  return {
+    name: spec.name,
+    Image: spec.image,
+    ...(spec.command.length > 0 ? { Entrypoint: spec.command } : {}),
+    ...(spec.args.length > 0 ? { Cmd: spec.args } : {}),
+    Env: spec.env,
+    Labels: spec.labels,
+    ExposedPorts: exposed,
+    HostConfig: {
+      PortBindings: bindings,
+      // Berth restarts and replaces replicas itself; the engine must not race it.
+      RestartPolicy: { Name: "no" },
+      ...(spec.nanoCpus === undefined ? {} : { NanoCpus: spec.nanoCpus }),
+      ...(spec.memoryBytes === undefined ? {} : { Memory: spec.memoryBytes }),
+    },
+  };
+}
+
+/**
+ * Creates the container unless one of that name exists already, and returns its id. The name
+ * is derived from the replica id, so a retry after a crash finds the first attempt's container.
+ */
+export async function createReplicaContainer(
+  docker: Docker,
+  target: TEngineTarget,
+  spec: TReplicaContainerSpec,
+): Promise<string> {
+  const existing = await inspectContainer(docker, target, spec.name);
+  if (existing) {
+    return existing.id;
+  }
+  try {
+    const created = await withTimeout(
+      docker.createContainer(createOptionsOf(spec)),
+      CONTAINER_TIMEOUT_MS,
+    );
+
+    return created.id;
+  } catch (error) {
+    // 409: another attempt made it between the inspect and the create.
+    const raced =
+      statusOf(error) === 409 ? await inspectContainer(docker, target, spec.name) : null;
+    if (raced) {
+      return raced.id;
+    }
+    throw describeApiError(error, target, `refused to create container ${spec.name}`);
+  }
+}
+
+/** Starts a container; starting a running one is a no-op (HTTP 304). */
+export async function startContainer(docker: Docker, target: TEngineTarget, id: string) {
+  await apiCall(target, `refused to start container ${id.slice(0, 12)}`, async () => {
+    try {
+      await docker.getContainer(id).start();
+    } catch (error) {
+      if (statusOf(error) !== 304) {
+        throw error;
+      }
+    }
+  });
+}
+
+/** Stops (SIGTERM, then SIGKILL after a grace period) and removes a container; gone is fine. */
+export async function removeContainer(docker: Docker, target: TEngineTarget, id: string) {
+  const container = docker.getContainer(id);
+  await apiCall(target, `refused to remove container ${id.slice(0, 12)}`, async () => {
+    try {
+      await container.stop({ t: STOP_GRACE_S });
+    } catch (error) {
+      // 304: already stopped; 404: already gone.
+      if (statusOf(error) !== 304 && statusOf(error) !== 404) {
+        throw error;
+      }
+    }
+    try {
+      await container.remove({ force: true, v: true });
+    } catch (error) {
+      // 409: a removal is already in progress.
+      if (statusOf(error) !== 404 && statusOf(error) !== 409) {
+        throw error;
+      }
+    }
+  });
+}

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Replica" ADD COLUMN     "hostPorts" JSONB NOT NULL DEFAULT '[]';
+

@@ -1,0 +1,209 @@
+import { describe, expect, it } from "vitest";
+
+import {
+  type TAction,
+  type TDesiredApp,
+  type TObservedContainer,
+  type TReplicaRow,
+  planReconcile,
+} from "./reconcile-plan";
+
+const APP = "app-1";
+const REV1 = "rev-1";
+const REV2 = "rev-2";
+const NODES = new Set(["n1", "n2", "n3"]);
+
+function row(id: string, slot: number, extra: Partial<TReplicaRow> = {}): TReplicaRow {
+  return { id, appId: APP, revisionId: REV1, slot, nodeId: "n1", state: "running", ...extra };
+}
+
+function container(replicaId: string, extra: Partial<TObservedContainer> = {}) {
+  return {
+    id: `c-${replicaId}`,
+    nodeId: "n1",
+    replicaId,
+    state: "running",
+    status: "Up 3 seconds",
+    ports: [],
+    ...extra,
+  } satisfies TObservedContainer;
+}
+
+function plan(
+  replicas: number,
+  rows: TReplicaRow[],
+  observed: TObservedContainer[] = [],
+  revisionId = REV1,
+): TAction[] {
+  const apps: TDesiredApp[] = [{ appId: APP, revisionId, replicas }];
+
+  return planReconcile({ apps, rows, observed, listedNodeIds: NODES });
+}
+
+function kinds(actions: TAction[]): string[] {
+  return actions.map((action) => action.kind);
+}
+
+describe("planReconcile: rows", () => {
+  it("creates one row per missing slot", () => {
+    const actions = plan(3, []);
+
+    expect(actions).toEqual(
+      [0, 1, 2].map((slot) => ({ kind: "createRow", appId: APP, revisionId: REV1, slot })),
+    );
+  });
+
+  it("places pending and unplaced rows in one call, by slot", () => {
+    const rows = [
+      row("b", 1, { nodeId: null, state: "unplaced" }),
+      row("a", 0, { nodeId: null, state: "pending" }),
+    ];
+
+    expect(plan(2, rows)).toEqual([
+      { kind: "place", appId: APP, revisionId: REV1, replicaIds: ["a", "b"] },
+    ]);
+  });
+
+  it("removes rows above the desired count, highest slot first", () => {
+    const rows = [0, 1, 2, 3].map((slot) => row(`r${slot}`, slot));
+    const observed = rows.map((r) => container(r.id));
+    const actions = plan(2, rows, observed);
+
+    expect(actions.map((a) => (a.kind === "removeReplica" ? a.replicaId : a.kind))).toEqual([
+      "r3",
+      "r2",
+    ]);
+    expect(actions[0]).toMatchObject({ containers: [{ nodeId: "n1", containerId: "c-r3" }] });
+  });
+
+  it("removes a duplicate row for a slot and finishes removals a crash interrupted", () => {
+    const rows = [row("a", 0), row("dup", 0), row("s", 1, { state: "stopping" })];
+    const observed = [container("a"), container("dup"), container("s")];
+    const removed = plan(2, rows, observed).flatMap((a) =>
+      a.kind === "removeReplica" ? [a.replicaId] : [],
+    );
+
+    expect(removed.sort()).toEqual(["dup", "s"]);
+  });
+
+  it("does nothing when every replica runs", () => {
+    const rows = [row("a", 0), row("b", 1, { nodeId: "n2" })];
+    const observed = [container("a"), container("b", { nodeId: "n2" })];
+
+    expect(plan(2, rows, observed)).toEqual([]);
+  });
+});
+
+describe("planReconcile: containers", () => {
+  it("starts placed rows without a container, or with one only created", () => {
+    const rows = [row("a", 0, { state: "placed" }), row("b", 1, { state: "starting" })];
+    const observed = [container("b", { state: "created" })];
+
+    expect(plan(2, rows, observed)).toEqual([
+      { kind: "ensureContainer", replicaId: "a", nodeId: "n1" },
+      { kind: "ensureContainer", replicaId: "b", nodeId: "n1" },
+    ]);
+  });
+
+  it("marks a starting row running from its running container, with its ports", () => {
+    const ports = [{ containerPort: 8080, protocol: "tcp", hostIp: "127.0.0.2", hostPort: 32768 }];
+    const actions = plan(1, [row("a", 0, { state: "starting" })], [container("a", { ports })]);
+
+    expect(actions).toEqual([{ kind: "markRunning", replicaId: "a", containerId: "c-a", ports }]);
+  });
+
+  it("marks a running row failed when its container exited or is gone", () => {
+    const rows = [row("a", 0), row("b", 1)];
+    const observed = [container("a", { state: "exited", status: "Exited (1) 2 seconds ago" })];
+    const actions = plan(2, rows, observed);
+
+    expect(actions).toEqual([
+      {
+        kind: "markFailed",
+        replicaId: "a",
+        message: "its container stopped: Exited (1) 2 seconds ago",
+      },
+      { kind: "markFailed", replicaId: "b", message: "its container is gone" },
+    ]);
+  });
+
+  it("leaves rows on nodes it could not list alone", () => {
+    const rows = [row("a", 0, { nodeId: "n9" }), row("b", 1, { nodeId: "n9", state: "placed" })];
+
+    expect(plan(2, rows)).toEqual([]);
+  });
+
+  it("removes containers no row knows, and copies of a replica on the wrong node", () => {
+    const observed = [
+      container("a"),
+      container("a", { id: "c-copy", nodeId: "n2" }),
+      container("ghost"),
+    ];
+    const actions = plan(1, [row("a", 0)], observed);
+
+    expect(kinds(actions)).toEqual(["removeContainer", "removeContainer"]);
+    expect(actions).toContainEqual(
+      expect.objectContaining({ container: { nodeId: "n1", containerId: "c-ghost" } }),
+    );
+    expect(actions).toContainEqual(
+      expect.objectContaining({ container: { nodeId: "n2", containerId: "c-copy" } }),
+    );
+  });
+});
+
+describe("planReconcile: a new revision", () => {
+  const oldRows = [row("o0", 0), row("o1", 1), row("o2", 2)];
+  const oldContainers = oldRows.map((r) => container(r.id));
+
+  it("adds one new replica at a time while old ones run (surge of 1)", () => {
+    const actions = plan(3, oldRows, oldContainers, REV2);
+
+    expect(actions).toEqual([{ kind: "createRow", appId: APP, revisionId: REV2, slot: 0 }]);
+  });
+
+  it("keeps the old replica until the new one in its slot runs", () => {
+    const rows = [...oldRows, row("n0", 0, { revisionId: REV2, state: "starting" })];
+    const actions = plan(3, rows, [...oldContainers, container("n0", { state: "created" })], REV2);
+
+    expect(actions).toEqual([{ kind: "ensureContainer", replicaId: "n0", nodeId: "n1" }]);
+  });
+
+  it("removes the old replica once the new one runs, and starts the next slot", () => {
+    const rows = [...oldRows, row("n0", 0, { revisionId: REV2 })];
+    const actions = plan(3, rows, [...oldContainers, container("n0")], REV2);
+
+    expect(actions).toEqual([
+      {
+        kind: "removeReplica",
+        replicaId: "o0",
+        containers: [{ nodeId: "n1", containerId: "c-o0" }],
+        reason: "replaced by a running replica of the new revision",
+      },
+      { kind: "createRow", appId: APP, revisionId: REV2, slot: 1 },
+    ]);
+  });
+
+  it("replaces old replicas that are not running at once", () => {
+    const rows = [row("o0", 0, { state: "failed" }), row("o1", 1, { state: "failed" })];
+
+    expect(kinds(plan(2, rows, [], REV2))).toEqual([
+      "removeReplica",
+      "removeReplica",
+      "createRow",
+      "createRow",
+    ]);
+  });
+});
+
+describe("planReconcile: a scale", () => {
+  it("keeps replicas of a revision that differs only in its replica count", () => {
+    const rows = [row("o0", 0), row("o1", 1)];
+    const apps: TDesiredApp[] = [
+      { appId: APP, revisionId: REV2, replicas: 3, sameSpecRevisionIds: [REV1] },
+    ];
+    const observed = rows.map((r) => container(r.id));
+    const actions = planReconcile({ apps, rows, observed, listedNodeIds: NODES });
+
+    expect(actions).toEqual([{ kind: "createRow", appId: APP, revisionId: REV2, slot: 2 }]);
+  });
+});

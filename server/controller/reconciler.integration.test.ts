@@ -1,0 +1,307 @@
+import { randomUUID } from "node:crypto";
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import type { PrismaClient } from "@/server/db/generated/client";
+import {
+  type TEngineTarget,
+  createReplicaContainer,
+  engineClient,
+  listLabelledContainers,
+  removeContainer,
+} from "@/server/docker/engine";
+import { LABEL_APP, LABEL_EPOCH, LABEL_REPLICA, LABEL_REVISION } from "@/server/docker/labels";
+import { logger } from "@/server/logger";
+import { LAB_NODE_COUNT, labEndpoint } from "@/server/test/config";
+import { callerFor, createPrincipal, openTestDb, waitFor } from "@/server/test/harness";
+
+import { type TController, startController } from "./index";
+import { containerNameOf } from "./reconciler";
+
+const CONVERGE_TIMEOUT_MS = 45_000;
+const HTTP_TIMEOUT_MS = 3000;
+
+let db: PrismaClient;
+let caller: ReturnType<typeof callerFor>;
+let controller: TController;
+let webId = "";
+
+const LAB_TARGETS: TEngineTarget[] = Array.from({ length: LAB_NODE_COUNT }, (_, i) => ({
+  endpoint: { transport: "tcp", host: `127.0.0.${i + 2}`, port: 2375 },
+}));
+
+/** Containers carrying `label` (or `label=value`) on every lab node. */
+async function labContainers(label: string) {
+  const lists = await Promise.all(
+    LAB_TARGETS.map(async (target) => {
+      const containers = await listLabelledContainers(engineClient(target), target, label);
+
+      return containers.map((container) => ({ ...container, target }));
+    }),
+  );
+
+  return lists.flat();
+}
+
+async function removeAllBerthContainers(): Promise<void> {
+  for (const container of await labContainers(LABEL_APP)) {
+    await removeContainer(engineClient(container.target), container.target, container.id);
+  }
+}
+
+function startTestController(): TController {
+  return startController({
+    db,
+    log: logger(),
+    heartbeatIntervalMs: 1000,
+    nodeTimeoutMs: 3000,
+    canPullImages: false,
+  });
+}
+
+async function currentRevisionId(appId: string): Promise<string> {
+  const app = await db.app.findUniqueOrThrow({ where: { id: appId } });
+
+  return app.currentRevisionId ?? "";
+}
+
+/** Waits until exactly `count` replicas run (of `revisionId` if given), and no other rows exist. */
+async function waitForRunning(appId: string, count: number, revisionId?: string) {
+  return waitFor(
+    `${count} running replicas`,
+    async () => {
+      const rows = await db.replica.findMany({
+        where: { appId },
+        include: { node: true },
+        orderBy: { slot: "asc" },
+      });
+      const running = rows.filter(
+        (r) => r.state === "running" && (revisionId === undefined || r.revisionId === revisionId),
+      );
+
+      return rows.length === count && running.length === count ? running : undefined;
+    },
+    { timeoutMs: CONVERGE_TIMEOUT_MS, intervalMs: 100 },
+  );
+}
+
+type THostPort = { containerPort: number; protocol: string; hostIp: string; hostPort: number };
+
+/** GET / on the replica's published port: the demo answers with its hostname and version. */
+async function askReplica(hostPorts: unknown) {
+  const [port] = hostPorts as THostPort[];
+  if (!port) {
+    throw new Error("replica publishes no port");
+  }
+  expect(port.hostIp.startsWith("127.")).toBe(true);
+  const response = await fetch(`http://${port.hostIp}:${port.hostPort}/`, {
+    signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+  });
+
+  return (await response.json()) as { host: string; version: string };
+}
+
+async function webContainerCount(): Promise<number> {
+  return (await labContainers(`${LABEL_APP}=${webId}`)).length;
+}
+
+/**
+ * Puts the cluster as a leader that crashed between creating a replica's container and
+ * starting it would leave it: slot 1's row starting on lab-3, a created container of its name.
+ */
+async function leaveUnstartedContainer(): Promise<void> {
+  const revisionId = await currentRevisionId(webId);
+  const node = await db.node.findFirstOrThrow({ where: { name: "lab-3" } });
+  const target = LAB_TARGETS[2];
+  if (!target) {
+    throw new Error("no lab-3");
+  }
+  const replica = await db.replica.create({
+    data: { appId: webId, revisionId, slot: 1, nodeId: node.id, state: "starting" },
+  });
+  await createReplicaContainer(engineClient(target), target, {
+    name: containerNameOf("web", 1, replica.id),
+    image: "berth-demo/web:2",
+    command: [],
+    args: [],
+    env: [],
+    labels: { [LABEL_APP]: webId, [LABEL_REVISION]: revisionId, [LABEL_REPLICA]: replica.id },
+    ports: [{ containerPort: 8080, protocol: "tcp", hostIp: node.advertiseAddress }],
+  });
+}
+
+beforeAll(async () => {
+  db = await openTestDb();
+  await removeAllBerthContainers();
+  caller = callerFor(db, await createPrincipal(db, "operator"));
+  for (const k of [1, 2, 3]) {
+    await caller.node.create({ name: `lab-${k}`, endpoint: labEndpoint(k), labels: {} });
+  }
+  controller = startTestController();
+  await waitFor("controller leadership", () => (controller.isLeader() ? true : undefined));
+});
+
+afterAll(async () => {
+  await controller.stop();
+  // Leave the lab's engines clean for the next test file, whatever happened here.
+  await removeAllBerthContainers();
+  await db.$disconnect();
+});
+
+describe("reconciler on the lab", () => {
+  it("runs 3 replicas of web on 3 distinct nodes, each answering on its node address", async () => {
+    const startedAt = Date.now();
+    const app = await caller.app.create({
+      name: "web",
+      image: "berth-demo/web:1",
+      replicas: 3,
+      ports: [{ containerPort: 8080, protocol: "tcp" }],
+      placement: { strategy: "spread" },
+    });
+    webId = app.id;
+    const running = await waitForRunning(webId, 3);
+    console.log(`3 replicas running ${Date.now() - startedAt} ms after app.create`);
+
+    expect(new Set(running.map((r) => r.nodeId)).size).toBe(3);
+    for (const replica of running) {
+      const answer = await askReplica(replica.hostPorts);
+
+      expect(answer.host).toBe(replica.containerId?.slice(0, 12));
+      expect(answer.version).toBe("1");
+      expect((replica.hostPorts as THostPort[])[0]?.hostIp).toBe(replica.node?.advertiseAddress);
+    }
+    const containers = await labContainers(`${LABEL_APP}=${webId}`);
+
+    expect(containers).toHaveLength(3);
+    for (const container of containers) {
+      expect(container.name).toMatch(/^berth-web-[0-2]-[0-9a-f]{8}$/);
+      expect(container.labels[LABEL_REVISION]).toBe(await currentRevisionId(webId));
+      expect(Number(container.labels[LABEL_EPOCH])).toBeGreaterThanOrEqual(1);
+    }
+    const started = await caller.event.find({ kindPrefix: "replica.started", limit: 10 });
+
+    expect(started.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("scales to 5, then to 1, removing the others' containers from the engines", async () => {
+    const before = await db.replica.findMany({ where: { appId: webId } });
+    await caller.app.scale({ id: webId, replicas: 5 });
+    const five = await waitForRunning(webId, 5);
+
+    expect(await webContainerCount()).toBe(5);
+    // A scale changes the count only: the replicas that ran keep running, untouched.
+    for (const replica of before) {
+      expect(five.find((r) => r.id === replica.id)?.containerId).toBe(replica.containerId);
+    }
+
+    await caller.app.scale({ id: webId, replicas: 1 });
+    const [last] = await waitForRunning(webId, 1);
+
+    expect(last?.slot).toBe(0);
+    await waitFor("4 containers gone", async () =>
+      (await webContainerCount()) === 1 ? true : undefined,
+    );
+  });
+
+  it("rolls the running replica over to web:2", async () => {
+    const view = await caller.app.get({ id: webId });
+    await caller.app.update({ id: webId, spec: { ...view.spec, image: "berth-demo/web:2" } });
+    const revisionId = await currentRevisionId(webId);
+    const [replica] = await waitForRunning(webId, 1, revisionId);
+
+    expect((await askReplica(replica?.hostPorts)).version).toBe("2");
+    await waitFor("old container gone", async () =>
+      (await webContainerCount()) === 1 ? true : undefined,
+    );
+  });
+
+  it("converges with no duplicates when a new leader takes over a half-done deploy", async () => {
+    // The leader goes away; the deploy is asked for and half done as if it crashed mid-create.
+    await controller.stop();
+    await caller.app.scale({ id: webId, replicas: 3 });
+    await leaveUnstartedContainer();
+    controller = startTestController();
+    await waitFor("new leader", () => (controller.isLeader() ? true : undefined), {
+      timeoutMs: 10_000,
+    });
+    const running = await waitForRunning(webId, 3);
+
+    expect(await webContainerCount()).toBe(3);
+    for (const replica of running) {
+      expect((await askReplica(replica.hostPorts)).host).toBe(replica.containerId?.slice(0, 12));
+    }
+  });
+
+  it("converges to exactly 3 containers after a stop right in the middle of a scale", async () => {
+    await caller.app.scale({ id: webId, replicas: 1 });
+    await waitForRunning(webId, 1);
+    await caller.app.scale({ id: webId, replicas: 3 });
+    await waitFor("a deploy under way", async () =>
+      (await db.replica.count({ where: { appId: webId } })) > 1 ? true : undefined,
+    );
+    await controller.stop();
+    controller = startTestController();
+    await waitForRunning(webId, 3);
+
+    expect(await webContainerCount()).toBe(3);
+  });
+
+  it("removes a container with Berth labels whose replica the database does not know", async () => {
+    const [target] = LAB_TARGETS;
+    if (!target) {
+      throw new Error("no lab node");
+    }
+    const replicaId = randomUUID();
+    const orphan = await createReplicaContainer(engineClient(target), target, {
+      name: containerNameOf("web", 9, replicaId),
+      image: "berth-demo/web:1",
+      command: [],
+      args: [],
+      env: [],
+      labels: { [LABEL_APP]: webId, [LABEL_REVISION]: randomUUID(), [LABEL_REPLICA]: replicaId },
+      ports: [],
+    });
+    await waitFor(
+      "orphan removed",
+      async () => {
+        const left = await labContainers(`${LABEL_REPLICA}=${replicaId}`);
+
+        return left.length === 0 ? true : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
+    const [event] = await caller.event.find({ kindPrefix: "container.orphanRemoved", limit: 1 });
+
+    expect(event?.message).toContain(orphan.slice(0, 12));
+    expect(await webContainerCount()).toBe(3);
+  });
+
+  it("fails replicas of a missing image with a clear message, and keeps running", async () => {
+    const bad = await caller.app.create({ name: "bad", image: "berth-demo/nope:1", replicas: 2 });
+    const failed = await waitFor(
+      "2 failed replicas",
+      async () => {
+        const rows = await db.replica.findMany({ where: { appId: bad.id, state: "failed" } });
+
+        return rows.length === 2 ? rows : undefined;
+      },
+      { timeoutMs: CONVERGE_TIMEOUT_MS },
+    );
+    for (const replica of failed) {
+      expect(replica.lastError).toMatch(
+        /image berth-demo\/nope:1 is not on node lab-\d, and pulling is turned off/,
+      );
+    }
+    const [event] = await caller.event.find({ kindPrefix: "replica.failed", limit: 1 });
+
+    expect(event?.severity).toBe("error");
+    expect(await labContainers(`${LABEL_APP}=${bad.id}`)).toHaveLength(0);
+
+    // The loop still works: scaling the broken app to 0 removes its rows.
+    await caller.app.scale({ id: bad.id, replicas: 0 });
+    await waitFor("bad rows removed", async () =>
+      (await db.replica.count({ where: { appId: bad.id } })) === 0 ? true : undefined,
+    );
+    expect(await webContainerCount()).toBe(3);
+  });
+});

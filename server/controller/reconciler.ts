@@ -1,0 +1,677 @@
+/**
+ * The reconciler: makes the containers on the nodes follow the replicas the database wants.
+ * Level-triggered: every pass observes the engines, reads the database, plans with the pure
+ * `planReconcile` and applies the actions, each idempotent and keyed by replica id, so a pass
+ * after any crash (its own included) converges to the same result.
+ *
+ * Passes run every second while leading, at once on an "app" change, and again straight away
+ * while the previous pass changed something (bounded), so a deploy takes a few quick passes:
+ * rows, then placement, then containers.
+ *
+ * Sections: 1 the loop, 2 observing, 3 rows and placement, 4 containers, 5 removal, 6 writes.
+ */
+import type Docker from "dockerode";
+import type { Logger } from "pino";
+
+import { diffSpecs } from "@/server/apps/diff";
+import { fullSpecOf, maskedSpecOf } from "@/server/apps/service";
+import { loadCluster, toSchedulerSpec } from "@/server/apps/snapshot";
+import type { TAppSpec } from "@/server/apps/spec";
+import { SYSTEM_ACTOR } from "@/server/auth/principal";
+import { publishChange, subscribeChanges } from "@/server/bus";
+import type {
+  App,
+  Node,
+  Prisma,
+  PrismaClient,
+  Replica,
+  Revision,
+} from "@/server/db/generated/client";
+import {
+  type TEngineTarget,
+  createReplicaContainer,
+  engineClient,
+  hasImage,
+  inspectContainer,
+  listLabelledContainers,
+  pullImage,
+  removeContainer,
+  startContainer,
+} from "@/server/docker/engine";
+import { LABEL_APP, LABEL_EPOCH, LABEL_REPLICA, LABEL_REVISION } from "@/server/docker/labels";
+import { BerthError } from "@/server/errors";
+import { type TEventInput, announceEvent, recordEvent } from "@/server/events/service";
+import { engineTargetOf } from "@/server/nodes/service";
+import { planPlacement } from "@/server/scheduler";
+
+import {
+  type TAction,
+  type TContainerRef,
+  type TDesiredApp,
+  type TObservedContainer,
+  type TPublished,
+  planReconcile,
+} from "./reconcile-plan";
+
+export const RECONCILE_INTERVAL_MS = 1000;
+/** A registry that does not answer must not hold a replica (or a test) for long. */
+export const PULL_TIMEOUT_MS = 10_000;
+/** Passes in a row without waiting for the interval, while each one still changes something. */
+const MAX_PASSES_IN_A_ROW = 10;
+const CONTAINER_ENGINE_TIMEOUT_MS = 15_000;
+
+export type TReconcilerOptions = {
+  db: PrismaClient;
+  log: Logger;
+  /** The controller's lease epoch, stamped on every container this reconciler creates. */
+  epoch: number;
+  /** Whether a missing image may be pulled from its registry (off in tests: no network). */
+  canPullImages: boolean;
+  intervalMs?: number;
+  pullTimeoutMs?: number;
+};
+
+type TEngine = { node: Node; target: TEngineTarget; docker: Docker };
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. The loop
+// ---------------------------------------------------------------------------------------------
+
+export class Reconciler {
+  private readonly log: Logger;
+  private readonly engines = new Map<string, TEngine>();
+  /** "old:current" revision pairs → same spec but the count; revisions never change. */
+  private readonly sameSpec = new Map<string, boolean>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly abort = new AbortController();
+  private running: Promise<void> | undefined;
+  private isAgain = false;
+  private isStopped = false;
+
+  constructor(private readonly options: TReconcilerOptions) {
+    this.log = options.log.child({ loop: "reconciler", epoch: options.epoch });
+  }
+
+  start(): void {
+    this.log.info({ intervalMs: this.intervalMs }, "reconciler started");
+    this.timer = setInterval(() => this.trigger(), this.intervalMs);
+    void this.followChanges();
+    this.trigger();
+  }
+
+  /** Stops the loop and waits for a pass in flight, so no two leaders act at once here. */
+  async stop(): Promise<void> {
+    this.isStopped = true;
+    clearInterval(this.timer);
+    this.abort.abort();
+    await this.running;
+  }
+
+  private get intervalMs(): number {
+    return this.options.intervalMs ?? RECONCILE_INTERVAL_MS;
+  }
+
+  private async followChanges(): Promise<void> {
+    for await (const change of subscribeChanges(this.abort.signal)) {
+      if (change.topic === "app") {
+        this.trigger();
+      }
+    }
+  }
+
+  private trigger(): void {
+    if (this.isStopped) {
+      return;
+    }
+    if (this.running) {
+      this.isAgain = true;
+
+      return;
+    }
+    this.running = this.runPasses().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  private async runPasses(): Promise<void> {
+    for (let count = 0; count < MAX_PASSES_IN_A_ROW && !this.isStopped; count += 1) {
+      this.isAgain = false;
+      const hasChanged = await this.pass().catch((error: unknown) => {
+        this.log.warn({ err: error }, "reconcile pass failed");
+
+        return false;
+      });
+      if (!hasChanged && !this.isAgain) {
+        return;
+      }
+    }
+  }
+
+  /** One observe, plan, act cycle; true when it changed something. */
+  async pass(): Promise<boolean> {
+    const observed = await this.observe();
+    // Rows are read after the containers are listed: see planReconcile.
+    const [rows, apps] = await Promise.all([
+      this.options.db.replica.findMany({ orderBy: [{ slot: "asc" }, { createdAt: "asc" }] }),
+      this.options.db.app.findMany({ include: { currentRevision: true } }),
+    ]);
+    const desired = await Promise.all(
+      apps.flatMap((app) =>
+        app.currentRevision ? [this.desiredOf(app, app.currentRevision, rows)] : [],
+      ),
+    );
+    const actions = planReconcile({ apps: desired, rows, ...observed });
+    if (actions.length > 0) {
+      this.log.debug({ actions: actions.length }, "reconcile pass");
+    }
+
+    return this.apply(actions);
+  }
+
+  /**
+   * The app's wanted replicas. Replicas of an older revision that differs in the count only
+   * (a scale) run what is wanted already, so they count as current rather than being replaced.
+   */
+  private async desiredOf(
+    app: App,
+    current: Revision,
+    rows: readonly Replica[],
+  ): Promise<TDesiredApp> {
+    const olderIds = [
+      ...new Set(
+        rows
+          .filter((r) => r.appId === app.id && r.revisionId !== current.id)
+          .map((r) => r.revisionId),
+      ),
+    ];
+    const unknown = olderIds.filter((id) => !this.sameSpec.has(`${id}:${current.id}`));
+    if (unknown.length > 0) {
+      const revisions = await this.options.db.revision.findMany({ where: { id: { in: unknown } } });
+      const currentSpec = fullSpecOf(current);
+      for (const revision of revisions) {
+        const changes = diffSpecs(fullSpecOf(revision), currentSpec);
+        const isSame = changes.every((change) => change.path === "replicas");
+        this.sameSpec.set(`${revision.id}:${current.id}`, isSame);
+      }
+    }
+
+    return {
+      appId: app.id,
+      revisionId: current.id,
+      replicas: maskedSpecOf(current).replicas,
+      sameSpecRevisionIds: olderIds.filter((id) => this.sameSpec.get(`${id}:${current.id}`)),
+    };
+  }
+
+  /** Removals first (they free capacity), then rows and placement, then containers. */
+  private async apply(actions: TAction[]): Promise<boolean> {
+    const results: boolean[] = [];
+    const removals = actions.filter(isRemoval);
+    results.push(...(await Promise.all(removals.map((action) => this.run(action)))));
+    for (const action of actions) {
+      if (!this.isStopped && (action.kind === "createRow" || action.kind === "place")) {
+        results.push(await this.run(action));
+      }
+    }
+    const rest = actions.filter((action) => !isRemoval(action) && !isRowAction(action));
+    if (!this.isStopped) {
+      results.push(...(await Promise.all(rest.map((action) => this.run(action)))));
+    }
+
+    return results.some(Boolean);
+  }
+
+  /** Runs one action; engine and database errors are logged, never thrown at the loop. */
+  private async run(action: TAction): Promise<boolean> {
+    try {
+      return await this.dispatch(action);
+    } catch (error) {
+      this.log.warn({ err: error, action: action.kind, ...idsOf(action) }, "action failed");
+
+      return false;
+    }
+  }
+
+  private dispatch(action: TAction): Promise<boolean> {
+    switch (action.kind) {
+      case "createRow":
+        return this.createRow(action.appId, action.revisionId, action.slot);
+      case "place":
+        return this.place(action.appId, action.revisionId, action.replicaIds);
+      case "ensureContainer":
+        return this.ensureContainer(action.replicaId);
+      case "markRunning":
+        return this.markRunning(action.replicaId, action.containerId, action.ports);
+      case "markFailed":
+        return this.markFailed(action.replicaId, action.message);
+      case "removeReplica":
+        return this.removeReplica(action.replicaId, action.containers, action.reason);
+      case "removeContainer":
+        return this.removeOrphan(action.container, action.reason);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // 2. Observing
+  // -------------------------------------------------------------------------------------------
+
+  /** Keeps one engine client per ready node, rebuilt when the node's address changes. */
+  private async readyEngines(): Promise<TEngine[]> {
+    const nodes = await this.options.db.node.findMany({ where: { health: "ready" } });
+    const engines = nodes.map((node) => {
+      const cached = this.engines.get(node.id);
+      if (cached && cached.node.endpoint === node.endpoint) {
+        cached.node = node;
+
+        return cached;
+      }
+      const target = engineTargetOf(node);
+      const engine = { node, target, docker: engineClient(target, CONTAINER_ENGINE_TIMEOUT_MS) };
+      this.engines.set(node.id, engine);
+
+      return engine;
+    });
+
+    return engines;
+  }
+
+  private async observe() {
+    const engines = await this.readyEngines();
+    const listed = await Promise.all(
+      engines.map(async ({ node, target, docker }) => {
+        try {
+          const containers = await listLabelledContainers(docker, target, LABEL_REPLICA);
+
+          return { nodeId: node.id, containers };
+        } catch (error) {
+          this.log.warn({ err: error, nodeId: node.id }, "could not list containers");
+
+          return undefined;
+        }
+      }),
+    );
+    const observed: TObservedContainer[] = [];
+    const listedNodeIds = new Set<string>();
+    for (const entry of listed) {
+      if (!entry) {
+        continue;
+      }
+      listedNodeIds.add(entry.nodeId);
+      for (const container of entry.containers) {
+        observed.push({
+          id: container.id,
+          nodeId: entry.nodeId,
+          replicaId: container.labels[LABEL_REPLICA] ?? "",
+          state: container.state,
+          status: container.status,
+          ports: container.ports,
+        });
+      }
+    }
+
+    return { observed, listedNodeIds };
+  }
+
+  private engineOf(nodeId: string): TEngine {
+    const engine = this.engines.get(nodeId);
+    if (!engine) {
+      throw new BerthError("NOT_FOUND", `node ${nodeId} is not among the ready nodes`, { nodeId });
+    }
+
+    return engine;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // 3. Rows and placement
+  // -------------------------------------------------------------------------------------------
+
+  private async createRow(appId: string, revisionId: string, slot: number): Promise<boolean> {
+    const row = await this.options.db.replica.create({
+      data: { appId, revisionId, slot, state: "pending" },
+    });
+    this.log.info({ appId, replicaId: row.id, slot }, "replica added");
+    await publishChange({ topic: "app", appId });
+
+    return true;
+  }
+
+  /**
+   * Places the app's pending rows in one scheduler call, so a spread app spreads; the
+   * snapshot is read afresh, with every replica placed so far holding its node.
+   */
+  private async place(appId: string, revisionId: string, replicaIds: string[]): Promise<boolean> {
+    const { db } = this.options;
+    const revision = await db.revision.findUniqueOrThrow({ where: { id: revisionId } });
+    const cluster = await loadCluster(db);
+    const request = {
+      ...toSchedulerSpec(appId, maskedSpecOf(revision), cluster.appIdsByName),
+      replicas: replicaIds.length,
+    };
+    const result = planPlacement(cluster.snapshot, request, this.options.epoch);
+    const rows = await db.replica.findMany({ where: { id: { in: replicaIds } } });
+    const writes = replicaIds.map((replicaId, index) => {
+      const placed = result.plan.placements.find((p) => p.replicaIndex === index);
+      const explanation = (result.explanation.replicas[index] ?? {}) as Prisma.InputJsonValue;
+      const message = result.explanation.replicas[index]?.message ?? "no node fits";
+      const row = rows.find((candidate) => candidate.id === replicaId);
+      if (placed) {
+        return this.writePlaced(appId, replicaId, placed.nodeId, explanation);
+      }
+      // An unplaced row is retried every pass; write only what changed.
+      if (!row || (row.state === "unplaced" && row.lastError === message)) {
+        return Promise.resolve(false);
+      }
+
+      return this.writeUnplaced(appId, replicaId, message, explanation);
+    });
+
+    return (await Promise.all(writes)).some(Boolean);
+  }
+
+  private async writePlaced(
+    appId: string,
+    replicaId: string,
+    nodeId: string,
+    explanation: Prisma.InputJsonValue,
+  ): Promise<boolean> {
+    const { count } = await this.options.db.replica.updateMany({
+      where: { id: replicaId, nodeId: null, state: { in: ["pending", "unplaced"] } },
+      data: { nodeId, state: "placed", explanation, lastError: null },
+    });
+    this.log.info({ appId, replicaId, nodeId }, "replica placed");
+    await publishChange({ topic: "app", appId });
+
+    return count > 0;
+  }
+
+  private async writeUnplaced(
+    appId: string,
+    replicaId: string,
+    message: string,
+    explanation: Prisma.InputJsonValue,
+  ): Promise<boolean> {
+    const { count } = await this.options.db.replica.updateMany({
+      where: { id: replicaId, nodeId: null, state: { in: ["pending", "unplaced"] } },
+      data: { state: "unplaced", explanation, lastError: message },
+    });
+    this.log.warn({ appId, replicaId, reason: message }, "replica unplaced");
+    await publishChange({ topic: "app", appId });
+
+    return count > 0;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // 4. Containers
+  // -------------------------------------------------------------------------------------------
+
+  /**
+   * Creates (unless it exists) and starts the replica's container, then reads back its ports.
+   * The container's name comes from the replica id, which makes a retry after a crash find
+   * the first attempt's container instead of making a second.
+   */
+  private async ensureContainer(replicaId: string): Promise<boolean> {
+    const { db } = this.options;
+    const replica = await db.replica.findUnique({
+      where: { id: replicaId },
+      include: { app: true, revision: true },
+    });
+    if (!replica?.nodeId || !["placed", "starting"].includes(replica.state)) {
+      return false;
+    }
+    const engine = this.engineOf(replica.nodeId);
+    const log = this.log.child({ appId: replica.appId, replicaId, nodeId: replica.nodeId });
+    const spec = fullSpecOf(replica.revision);
+    await db.replica.update({ where: { id: replicaId }, data: { state: "starting" } });
+    const imageProblem = await this.ensureImage(engine, spec.image);
+    if (imageProblem) {
+      return this.markFailed(replicaId, imageProblem);
+    }
+    const name = containerNameOf(replica.app.name, replica.slot, replicaId);
+    const containerSpec = {
+      ...containerSpecOf(spec, engine.node),
+      name,
+      labels: this.labelsOf(replica),
+    };
+    const containerId = await createReplicaContainer(engine.docker, engine.target, containerSpec);
+    await db.replica.update({ where: { id: replicaId }, data: { containerId } });
+    log.info({ containerId }, "container created");
+
+    return this.startAndRead(engine, replicaId, containerId);
+  }
+
+  private async startAndRead(engine: TEngine, replicaId: string, containerId: string) {
+    try {
+      await startContainer(engine.docker, engine.target, containerId);
+    } catch (error) {
+      return this.markFailed(replicaId, `its container did not start: ${messageOf(error)}`);
+    }
+    const details = await inspectContainer(engine.docker, engine.target, containerId);
+    if (!details?.isRunning) {
+      const why = details ? `exit code ${details.exitCode} ${details.error}`.trim() : "gone";
+
+      return this.markFailed(replicaId, `its container stopped right after start: ${why}`);
+    }
+
+    return this.markRunning(replicaId, containerId, details.ports);
+  }
+
+  /** Undefined when the image is there (or was pulled); else the message for the replica. */
+  private async ensureImage(engine: TEngine, image: string): Promise<string | undefined> {
+    if (await hasImage(engine.docker, engine.target, image)) {
+      return undefined;
+    }
+    if (!this.options.canPullImages) {
+      return (
+        `IMAGE_NOT_FOUND: image ${image} is not on node ${engine.node.name}, and pulling is ` +
+        "turned off (BERTH_PULL_IMAGES=false). Load it on the node (docker load), then redeploy."
+      );
+    }
+    const timeoutMs = this.options.pullTimeoutMs ?? PULL_TIMEOUT_MS;
+    try {
+      await pullImage(engine.docker, engine.target, image, timeoutMs);
+
+      return undefined;
+    } catch (error) {
+      const why = messageOf(error).trim().replace(/\.$/, "");
+
+      return (
+        `IMAGE_NOT_FOUND: image ${image} is not on node ${engine.node.name} and could not be ` +
+        `pulled: ${why}. Load it on the node (docker load) or make its registry reachable, ` +
+        "then redeploy."
+      );
+    }
+  }
+
+  private labelsOf(replica: Replica): Record<string, string> {
+    return {
+      [LABEL_APP]: replica.appId,
+      [LABEL_REVISION]: replica.revisionId,
+      [LABEL_REPLICA]: replica.id,
+      [LABEL_EPOCH]: String(this.options.epoch),
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // 5. Removal
+  // -------------------------------------------------------------------------------------------
+
+  /**
+   * Marks the row stopping, removes its containers, then deletes the row: a crash in between
+   * leaves a stopping row, which the next pass finishes removing.
+   */
+  private async removeReplica(
+    replicaId: string,
+    containers: TContainerRef[],
+    reason: string,
+  ): Promise<boolean> {
+    const { db } = this.options;
+    const replica = await db.replica.update({
+      where: { id: replicaId },
+      data: { state: "stopping" },
+      include: { app: true },
+    });
+    for (const ref of containers) {
+      const engine = this.engineOf(ref.nodeId);
+      await removeContainer(engine.docker, engine.target, ref.containerId);
+    }
+    await db.replica.delete({ where: { id: replicaId } });
+    this.log.info(
+      { appId: replica.appId, replicaId, nodeId: replica.nodeId, reason },
+      "replica removed",
+    );
+    await this.announce(replica.appId, {
+      kind: "replica.removed",
+      message: `replica ${replica.slot} of ${replica.app.name} removed: ${reason}`,
+      actor: SYSTEM_ACTOR,
+      appId: replica.appId,
+      nodeId: replica.nodeId ?? undefined,
+      data: { replicaId, slot: replica.slot },
+    });
+
+    return true;
+  }
+
+  private async removeOrphan(ref: TContainerRef, reason: string): Promise<boolean> {
+    const engine = this.engineOf(ref.nodeId);
+    await removeContainer(engine.docker, engine.target, ref.containerId);
+    this.log.info({ nodeId: ref.nodeId, containerId: ref.containerId, reason }, "orphan removed");
+    const shortId = ref.containerId.slice(0, 12);
+    const eventId = await recordEvent(this.options.db, {
+      kind: "container.orphanRemoved",
+      severity: "warning",
+      message: `container ${shortId} on ${engine.node.name} removed: ${reason}`,
+      actor: SYSTEM_ACTOR,
+      nodeId: ref.nodeId,
+      data: { containerId: ref.containerId },
+    });
+    await announceEvent(eventId);
+
+    return true;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // 6. State writes, each with its event and change notification
+  // -------------------------------------------------------------------------------------------
+
+  /** Conditional on the state, so a replica is announced started once, however many passes. */
+  private async markRunning(
+    replicaId: string,
+    containerId: string,
+    ports: TPublished[],
+  ): Promise<boolean> {
+    const { db } = this.options;
+    const { count } = await db.replica.updateMany({
+      where: { id: replicaId, state: { in: ["placed", "starting"] } },
+      data: { state: "running", containerId, hostPorts: ports, lastError: null },
+    });
+    if (count === 0) {
+      return false;
+    }
+    const replica = await db.replica.findUniqueOrThrow({
+      where: { id: replicaId },
+      include: { app: true, node: true },
+    });
+    this.log.info(
+      { appId: replica.appId, replicaId, nodeId: replica.nodeId, containerId },
+      "replica running",
+    );
+    await this.announce(replica.appId, {
+      kind: "replica.started",
+      message: `replica ${replica.slot} of ${replica.app.name} running on ${replica.node?.name}`,
+      actor: SYSTEM_ACTOR,
+      appId: replica.appId,
+      nodeId: replica.nodeId ?? undefined,
+      data: { replicaId, containerId, hostPorts: ports },
+    });
+
+    return true;
+  }
+
+  private async markFailed(replicaId: string, message: string): Promise<boolean> {
+    const { db } = this.options;
+    const { count } = await db.replica.updateMany({
+      where: { id: replicaId, state: { notIn: ["failed", "stopping"] } },
+      data: { state: "failed", lastError: message },
+    });
+    if (count === 0) {
+      return false;
+    }
+    const replica = await db.replica.findUniqueOrThrow({
+      where: { id: replicaId },
+      include: { app: true },
+    });
+    this.log.warn(
+      { appId: replica.appId, replicaId, nodeId: replica.nodeId, reason: message },
+      "replica failed",
+    );
+    await this.announce(replica.appId, {
+      kind: "replica.failed",
+      severity: "error",
+      message: `replica ${replica.slot} of ${replica.app.name} failed: ${message}`,
+      actor: SYSTEM_ACTOR,
+      appId: replica.appId,
+      nodeId: replica.nodeId ?? undefined,
+      data: { replicaId },
+    });
+
+    return true;
+  }
+
+  private async announce(appId: string, event: TEventInput): Promise<void> {
+    const eventId = await recordEvent(this.options.db, event);
+    await publishChange({ topic: "app", appId });
+    await announceEvent(eventId);
+  }
+}
+
+function isRemoval(action: TAction): boolean {
+  return action.kind === "removeReplica" || action.kind === "removeContainer";
+}
+
+function isRowAction(action: TAction): boolean {
+  return action.kind === "createRow" || action.kind === "place";
+}
+
+function idsOf(action: TAction): Record<string, string> {
+  if ("replicaId" in action) {
+    return { replicaId: action.replicaId };
+  }
+  if ("container" in action) {
+    return { nodeId: action.container.nodeId, containerId: action.container.containerId };
+  }
+
+  return { appId: action.appId };
+}
+
+/** `berth-<app>-<slot>-<first 8 of the replica id>`: readable, and unique per replica. */
+export function containerNameOf(appName: string, slot: number, replicaId: string): string {
+  return `berth-${appName}-${slot}-${replicaId.slice(0, 8)}`;
+}
+
+/**
+ * The container for a spec on a node: env and opened secrets as Env, limits (not requests,
+ * which are the scheduler's) as cgroup limits, ports published on the node's own address.
+ */
+export function containerSpecOf(spec: TAppSpec, node: Pick<Node, "advertiseAddress">) {
+  const env = Object.entries({ ...spec.env, ...spec.secrets }).map(([k, v]) => `${k}=${v}`);
+  const { cpuLimitMillis, memoryLimitBytes } = spec.resources;
+
+  return {
+    image: spec.image,
+    command: spec.command,
+    args: spec.args,
+    env,
+    nanoCpus: cpuLimitMillis === undefined ? undefined : cpuLimitMillis * 1_000_000,
+    memoryBytes: memoryLimitBytes,
+    ports: spec.ports.map((port) => ({
+      containerPort: port.containerPort,
+      protocol: port.protocol,
+      hostIp: node.advertiseAddress,
+      hostPort: port.hostPort,
+    })),
+  };
+}
