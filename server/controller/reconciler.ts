@@ -288,7 +288,9 @@ export class Reconciler {
 
           return { nodeId: node.id, containers };
         } catch (error) {
-          this.log.warn({ err: error, nodeId: node.id }, "could not list containers");
+          // The node monitor turns the node unreachable within its timeout; until then a
+          // short line per pass is enough.
+          this.log.warn({ nodeId: node.id, error: messageOf(error) }, "could not list containers");
 
           return undefined;
         }
