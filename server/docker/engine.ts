@@ -90,7 +90,10 @@ class TimeoutError extends Error {
   override name = "TimeoutError";
 }
 
-/** Rejects after `ms`, so a silent engine cannot hold a caller (dockerode's own timeout is idle-only). */
+/**
+ * Rejects after `ms`, so a silent engine cannot hold a caller (dockerode's own timeout only
+ * measures idle time).
+ */
 async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {

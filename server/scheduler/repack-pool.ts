@@ -109,7 +109,9 @@ function firstFit(model: RepackModel, cell: readonly number[], hole: THole): num
   return -1;
 }
 
-/** misfit = ((free CPU − c) / capacity)² + ((free memory − m) / capacity)², smaller is better. */
+/**
+ * misfit = ((free CPU − c) / capacity)² + ((free memory − m) / capacity)²; smaller is better.
+ */
 function misfitOf(model: RepackModel, item: number, hole: THole): number {
   const cpu = (hole.cpu - model.itemCpu[item]!) * hole.cpuScale;
   const memory = (hole.memory - model.itemMemory[item]!) * hole.memoryScale;

@@ -32,6 +32,20 @@ const PROJECT_DIR = path.resolve(import.meta.dirname, "../..");
 
 export const TEST_PASSWORD = "correct horse battery";
 
+/** Every table a test may write to; emptied before each test file. */
+const TABLES = [
+  "Event",
+  "Node",
+  "Session",
+  "ApiToken",
+  "SignInAttempt",
+  "User",
+  "Lease",
+  "App",
+  "Revision",
+  "Replica",
+];
+
 export function testEnv(overrides: Record<string, string> = {}): TEnv {
   return parseEnv({
     NODE_ENV: "test",
@@ -47,9 +61,7 @@ export async function openTestDb(): Promise<PrismaClient> {
   setSecretKey(randomBytes(32));
   const db = createPrismaClient(TEST_DATABASE_URL, { poolMax: 5 });
   setDb(db);
-  await db.$executeRawUnsafe(
-    'TRUNCATE "Event", "Node", "Session", "ApiToken", "SignInAttempt", "User", "Lease", "App", "Revision", "Replica" CASCADE',
-  );
+  await db.$executeRawUnsafe(`TRUNCATE ${TABLES.map((table) => `"${table}"`).join(", ")} CASCADE`);
 
   return db;
 }
