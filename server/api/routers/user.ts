@@ -11,6 +11,7 @@ import {
   publicProcedure,
   selfProcedure,
   viewerProcedure,
+  type TContext,
 } from "../trpc";
 
 const ZUsername = ZName.describe("user name");
@@ -28,6 +29,19 @@ const ZUserView = z.object({
   createdAt: z.date(),
 });
 
+/** Checks the password, sets the session cookie, and says who is now signed in. */
+async function openSession(ctx: TContext, input: { username: string; password: string }) {
+  const grant = await auth.signIn(ctx.db, {
+    ...input,
+    ip: ctx.ip,
+    userAgent: ctx.userAgent,
+    ttlHours: ctx.env.BERTH_SESSION_TTL_HOURS,
+  });
+  ctx.setSessionCookie(grant.token, grant.expiresAt);
+
+  return { kind: "user" as const, name: grant.principal.name, role: grant.principal.role };
+}
+
 export const userRouter = createTRPCRouter({
   /** Whether Berth still needs its first admin; asked by the sign-in page. */
   setupStatus: publicProcedure
@@ -39,31 +53,13 @@ export const userRouter = createTRPCRouter({
     .output(ZMe)
     .mutation(async ({ ctx, input }) => {
       await auth.createFirstAdmin(ctx.db, input);
-      const grant = await auth.signIn(ctx.db, {
-        ...input,
-        ip: ctx.ip,
-        userAgent: ctx.userAgent,
-        ttlHours: ctx.env.BERTH_SESSION_TTL_HOURS,
-      });
-      ctx.setSessionCookie(grant.token, grant.expiresAt);
-
-      return { kind: "user" as const, name: grant.principal.name, role: grant.principal.role };
+      return openSession(ctx, input);
     }),
 
   signIn: publicProcedure
     .input(z.object({ username: z.string().max(200), password: z.string().max(200) }))
     .output(ZMe)
-    .mutation(async ({ ctx, input }) => {
-      const grant = await auth.signIn(ctx.db, {
-        ...input,
-        ip: ctx.ip,
-        userAgent: ctx.userAgent,
-        ttlHours: ctx.env.BERTH_SESSION_TTL_HOURS,
-      });
-      ctx.setSessionCookie(grant.token, grant.expiresAt);
-
-      return { kind: "user" as const, name: grant.principal.name, role: grant.principal.role };
-    }),
+    .mutation(({ ctx, input }) => openSession(ctx, input)),
 
   /** Signing out is allowed to anyone: it only clears what the caller holds. */
   signOut: publicProcedure.output(z.object({ ok: z.literal(true) })).mutation(async ({ ctx }) => {
