@@ -100,8 +100,29 @@ describe("nodes on the lab", () => {
   it("refuses to remove a node while a Berth replica runs there", async () => {
     const [node] = await viewer.node.find();
 
-    await expect(operator.node.delete({ id: node!.id })).rejects.toThrow(/Drain the node first/);
+    await expect(operator.node.delete({ id: node!.id })).rejects.toThrow(/move them away first/);
     expect(await db.node.count()).toBe(3);
+  });
+
+  it("refuses to remove a node that the database says holds a replica", async () => {
+    const [, node] = await viewer.node.find();
+    const app = await operator.app.create({ name: "holder", image: "berth-demo/web:1" });
+    const stored = await db.app.findUniqueOrThrow({ where: { id: app.id } });
+    await db.replica.create({
+      data: {
+        appId: app.id,
+        revisionId: stored.currentRevisionId!,
+        slot: 0,
+        nodeId: node!.id,
+        state: "running",
+      },
+    });
+
+    await expect(operator.node.delete({ id: node!.id })).rejects.toThrow(
+      /1 Berth replica\(s\) still run on lab-2/,
+    );
+    await db.replica.deleteMany({ where: { appId: app.id } });
+    await operator.app.delete({ id: app.id });
   });
 
   it("edits labels, cordons, drains and uncordons, each audited", async () => {

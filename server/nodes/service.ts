@@ -259,22 +259,39 @@ export async function setNodeAvailability(
   return toNodeView(node);
 }
 
+/** Replica states that hold a node: the replica runs there or is about to. */
+const ACTIVE_REPLICA_STATES = ["placed", "starting", "running", "unhealthy", "stopping"] as const;
+
+/**
+ * Berth replicas on a node: the database's rows, and (when the node answers) running
+ * containers with Berth's labels, which catches replicas of a controller not yet recorded.
+ */
+async function countReplicasOn(db: PrismaClient, node: Node): Promise<number> {
+  const rows = await db.replica.count({
+    where: { nodeId: node.id, state: { in: [...ACTIVE_REPLICA_STATES] } },
+  });
+  if (rows > 0 || node.health !== "ready") {
+    return rows;
+  }
+  const target = engineTargetOf(node);
+  const containers = await listContainers(engineClient(target), target).catch(() => []);
+
+  return containers.filter(
+    (container) => isBerthContainer(container.labels) && container.state === "running",
+  ).length;
+}
+
 /** Removes a node from Berth; refused while Berth replicas run on it. */
 export async function removeNode(db: PrismaClient, id: string, actor: TActor): Promise<void> {
   const node = await requireNode(db, id);
-  if (node.health === "ready") {
-    const target = engineTargetOf(node);
-    const containers = await listContainers(engineClient(target), target).catch(() => []);
-    const running = containers.filter(
-      (container) => isBerthContainer(container.labels) && container.state === "running",
+  const replicas = await countReplicasOn(db, node);
+  if (replicas > 0) {
+    throw new BerthError(
+      "CONFLICT",
+      `${replicas} Berth replica(s) still run on ${node.name}. Scale their apps down or ` +
+        "move them away first.",
+      { nodeId: id },
     );
-    if (running.length > 0) {
-      throw new BerthError(
-        "CONFLICT",
-        `${running.length} Berth replica(s) still run on ${node.name}. Drain the node first.`,
-        { nodeId: id },
-      );
-    }
   }
   const eventId = await db.$transaction(async (tx) => {
     await tx.node.delete({ where: { id } });
