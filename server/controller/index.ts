@@ -9,6 +9,8 @@ import type { Logger } from "pino";
 
 import type { PrismaClient } from "@/server/db/generated/client";
 
+import { installationId } from "@/server/db/installation";
+
 import { startHousekeeping } from "./housekeeping";
 import { CONTROLLER_LEASE, acquireLease, releaseLease } from "./lease";
 import { NodeMonitor } from "./node-monitor";
@@ -60,13 +62,15 @@ export function startController(options: TControllerOptions): TController {
       }
       if (lease.isLeader && !monitor) {
         epoch = lease.epoch;
-        log.info({ epoch }, "became leader");
+        const installation = await installationId(options.db);
+        log.info({ epoch, installation }, "became leader");
         monitor = new NodeMonitor({ ...options, log: log.child({ epoch }) });
         monitor.start();
         reconciler = new Reconciler({
           db: options.db,
           log,
           epoch,
+          installationId: installation,
           canPullImages: options.canPullImages,
         });
         reconciler.start();
@@ -83,10 +87,17 @@ export function startController(options: TControllerOptions): TController {
     }
   }
 
-  void renew();
+  // One renewal at a time: a slow database must not let two of them both start the loops.
+  let renewal: Promise<void> | undefined;
+  const renewOnce = () => {
+    renewal ??= renew().finally(() => {
+      renewal = undefined;
+    });
+  };
+  renewOnce();
   const timer = setInterval(() => {
     if (!isStopped) {
-      void renew();
+      renewOnce();
     }
   }, LEASE_RENEW_MS);
 

@@ -10,7 +10,14 @@ import {
   listLabelledContainers,
   removeContainer,
 } from "@/server/docker/engine";
-import { LABEL_APP, LABEL_EPOCH, LABEL_REPLICA, LABEL_REVISION } from "@/server/docker/labels";
+import { installationId } from "@/server/db/installation";
+import {
+  LABEL_APP,
+  LABEL_EPOCH,
+  LABEL_INSTALLATION,
+  LABEL_REPLICA,
+  LABEL_REVISION,
+} from "@/server/docker/labels";
 import { logger } from "@/server/logger";
 import { LAB_NODE_COUNT, labEndpoint } from "@/server/test/config";
 import { callerFor, createPrincipal, openTestDb, waitFor } from "@/server/test/harness";
@@ -125,7 +132,12 @@ async function leaveUnstartedContainer(): Promise<void> {
     command: [],
     args: [],
     env: [],
-    labels: { [LABEL_APP]: webId, [LABEL_REVISION]: revisionId, [LABEL_REPLICA]: replica.id },
+    labels: {
+      [LABEL_APP]: webId,
+      [LABEL_REVISION]: revisionId,
+      [LABEL_REPLICA]: replica.id,
+      [LABEL_INSTALLATION]: await installationId(db),
+    },
     ports: [{ containerPort: 8080, protocol: "tcp", hostIp: node.advertiseAddress }],
   });
 }
@@ -258,7 +270,12 @@ describe("reconciler on the lab", () => {
       command: [],
       args: [],
       env: [],
-      labels: { [LABEL_APP]: webId, [LABEL_REVISION]: randomUUID(), [LABEL_REPLICA]: replicaId },
+      labels: {
+        [LABEL_APP]: webId,
+        [LABEL_REVISION]: randomUUID(),
+        [LABEL_REPLICA]: replicaId,
+        [LABEL_INSTALLATION]: await installationId(db),
+      },
       ports: [],
     });
     await waitFor(
@@ -274,6 +291,33 @@ describe("reconciler on the lab", () => {
 
     expect(event?.message).toContain(orphan.slice(0, 12));
     expect(await webContainerCount()).toBe(3);
+  });
+
+  it("leaves alone a Berth container of another installation", async () => {
+    const target = LAB_TARGETS[0]!;
+    const foreignReplica = randomUUID();
+    const foreign = await createReplicaContainer(engineClient(target), target, {
+      name: containerNameOf("other", 0, foreignReplica),
+      image: "berth-demo/web:1",
+      command: [],
+      args: [],
+      env: [],
+      labels: {
+        [LABEL_APP]: randomUUID(),
+        [LABEL_REVISION]: randomUUID(),
+        [LABEL_REPLICA]: foreignReplica,
+        [LABEL_INSTALLATION]: "another-berth",
+      },
+      ports: [],
+    });
+    try {
+      // Several passes of the reconciler: a container of ours like this would be gone by now.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+
+      expect(await labContainers(`${LABEL_REPLICA}=${foreignReplica}`)).toHaveLength(1);
+    } finally {
+      await engineClient(target).getContainer(foreign).remove({ force: true });
+    }
   });
 
   it("fails replicas of a missing image with a clear message, and keeps running", async () => {

@@ -38,7 +38,13 @@ import {
   removeContainer,
   startContainer,
 } from "@/server/docker/engine";
-import { LABEL_APP, LABEL_EPOCH, LABEL_REPLICA, LABEL_REVISION } from "@/server/docker/labels";
+import {
+  LABEL_APP,
+  LABEL_EPOCH,
+  LABEL_INSTALLATION,
+  LABEL_REPLICA,
+  LABEL_REVISION,
+} from "@/server/docker/labels";
 import { BerthError } from "@/server/errors";
 import { type TEventInput, announceEvent, recordEvent } from "@/server/events/service";
 import { engineTargetOf } from "@/server/nodes/service";
@@ -65,6 +71,8 @@ export type TReconcilerOptions = {
   log: Logger;
   /** The controller's lease epoch, stamped on every container this reconciler creates. */
   epoch: number;
+  /** This database's id: only containers labelled with it are ours to manage. */
+  installationId: string;
   /** Whether a missing image may be pulled from its registry (off in tests: no network). */
   canPullImages: boolean;
   intervalMs?: number;
@@ -284,7 +292,11 @@ export class Reconciler {
     const listed = await Promise.all(
       engines.map(async ({ node, target, docker }) => {
         try {
-          const containers = await listLabelledContainers(docker, target, LABEL_REPLICA);
+          const containers = await listLabelledContainers(
+            docker,
+            target,
+            `${LABEL_INSTALLATION}=${this.options.installationId}`,
+          );
 
           return { nodeId: node.id, containers };
         } catch (error) {
@@ -494,6 +506,7 @@ export class Reconciler {
       [LABEL_REVISION]: replica.revisionId,
       [LABEL_REPLICA]: replica.id,
       [LABEL_EPOCH]: String(this.options.epoch),
+      [LABEL_INSTALLATION]: this.options.installationId,
     };
   }
 
