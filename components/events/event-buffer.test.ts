@@ -73,6 +73,13 @@ describe("eventMatchesFilter", () => {
     expect(eventMatchesFilter(cordoned, { severity: "error" })).toBe(false);
   });
 
+  it("keeps an app's list to that app's events", () => {
+    const scaled = { ...event(1, { kind: "app.scaled" }), appId: "a1" };
+    expect(eventMatchesFilter(scaled, { appId: "a1" })).toBe(true);
+    expect(eventMatchesFilter(scaled, { appId: "a2" })).toBe(false);
+    expect(eventMatchesFilter(event(2), { appId: "a1" })).toBe(false);
+  });
+
   it("never adds live events to pages of older history", () => {
     expect(eventMatchesFilter(event(1), { beforeId: "100" })).toBe(false);
   });

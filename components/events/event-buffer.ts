@@ -11,10 +11,12 @@ type TEventLike = {
   kind: string;
   severity: string;
   nodeId: string | null;
+  appId?: string | null;
 };
 
 export type TEventListFilter = {
   nodeId?: string;
+  appId?: string;
   kindPrefix?: string;
   severity?: string;
   beforeId?: string;
@@ -39,6 +41,9 @@ export function eventMatchesFilter(event: TEventLike, filter: TEventListFilter):
     return false;
   }
   if (filter.nodeId !== undefined && event.nodeId !== filter.nodeId) {
+    return false;
+  }
+  if (filter.appId !== undefined && event.appId !== filter.appId) {
     return false;
   }
   if (filter.severity !== undefined && event.severity !== filter.severity) {

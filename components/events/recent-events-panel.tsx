@@ -16,6 +16,7 @@ type TRecentEventsPanelProps = {
   title?: string;
   limit: number;
   nodeId?: string;
+  appId?: string;
 };
 
 /**
@@ -26,9 +27,10 @@ export function RecentEventsPanel({
   title = "Recent events",
   limit,
   nodeId,
+  appId,
 }: TRecentEventsPanelProps) {
   const trpc = useTRPC();
-  const input = nodeId ? { nodeId, limit } : { limit };
+  const input = { ...(nodeId ? { nodeId } : {}), ...(appId ? { appId } : {}), limit };
   const events = useQuery(trpc.event.find.queryOptions(input));
 
   return (

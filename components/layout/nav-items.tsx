@@ -5,13 +5,14 @@ import { usePathname } from "next/navigation";
 import type { ComponentType } from "react";
 
 import { cx } from "@/components/ui/cx";
-import { EventsIcon, NodesIcon, OverviewIcon, SettingsIcon } from "@/components/ui/icons";
+import { AppsIcon, EventsIcon, NodesIcon, OverviewIcon, SettingsIcon } from "@/components/ui/icons";
 
 type TNavItem = { href: string; label: string; Icon: ComponentType<{ className?: string }> };
 
 export const NAV_ITEMS: readonly TNavItem[] = [
   { href: "/", label: "Overview", Icon: OverviewIcon },
   { href: "/nodes", label: "Nodes", Icon: NodesIcon },
+  { href: "/apps", label: "Apps", Icon: AppsIcon },
   { href: "/events", label: "Events", Icon: EventsIcon },
   { href: "/settings", label: "Settings", Icon: SettingsIcon },
 ];
@@ -60,7 +61,7 @@ export function BottomNav() {
         "pb-[env(safe-area-inset-bottom)]",
       )}
     >
-      <ul className="grid grid-cols-4">
+      <ul className="grid grid-cols-5">
         {NAV_ITEMS.map(({ href, label, Icon }) => {
           const isCurrent = isActive(pathname, href);
 

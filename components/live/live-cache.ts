@@ -17,7 +17,7 @@ type TTrpc = ReturnType<typeof useTRPC>;
 
 export type TNodeChange = TNodeChangeOf<TNodeView>;
 
-const FILTER_FIELDS = ["nodeId", "kindPrefix", "severity", "beforeId"] as const;
+const FILTER_FIELDS = ["nodeId", "appId", "kindPrefix", "severity", "beforeId"] as const;
 
 function stringField(value: object, field: string): string | undefined {
   const found: unknown = Reflect.get(value, field);

@@ -20,3 +20,7 @@ export type TMe = TRouterOutputs["user"]["me"];
 export type TRole = TMe["role"];
 export type TUserView = TRouterOutputs["user"]["find"][number];
 export type TTokenView = TRouterOutputs["token"]["find"][number];
+export type TAppSummary = TRouterOutputs["app"]["find"][number];
+export type TAppView = TRouterOutputs["app"]["get"];
+export type TRevisionView = TRouterOutputs["app"]["revisions"][number];
+export type TDryRunView = TRouterOutputs["app"]["dryRun"];

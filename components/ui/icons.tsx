@@ -41,6 +41,15 @@ export function NodesIcon(props: TIconProps) {
   );
 }
 
+export function AppsIcon(props: TIconProps) {
+  return (
+    <Icon {...props}>
+      <path d="M12 3 4 7.5v9L12 21l8-4.5v-9L12 3Z" />
+      <path d="M4 7.5 12 12l8-4.5M12 12v9" />
+    </Icon>
+  );
+}
+
 export function EventsIcon(props: TIconProps) {
   return (
     <Icon {...props}>
