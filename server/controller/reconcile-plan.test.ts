@@ -5,6 +5,9 @@ import {
   type TDesiredApp,
   type TObservedContainer,
   type TReplicaRow,
+  type TRestartPolicy,
+  backoffMs,
+  exitCodeOf,
   planReconcile,
 } from "./reconcile-plan";
 
@@ -12,6 +15,7 @@ const APP = "app-1";
 const REV1 = "rev-1";
 const REV2 = "rev-2";
 const NODES = new Set(["n1", "n2", "n3"]);
+const NOW = Date.UTC(2026, 11, 3, 18, 0, 0);
 
 function row(id: string, slot: number, extra: Partial<TReplicaRow> = {}): TReplicaRow {
   return { id, appId: APP, revisionId: REV1, slot, nodeId: "n1", state: "running", ...extra };
@@ -37,7 +41,7 @@ function plan(
 ): TAction[] {
   const apps: TDesiredApp[] = [{ appId: APP, revisionId, replicas }];
 
-  return planReconcile({ apps, rows, observed, listedNodeIds: NODES });
+  return planReconcile({ apps, rows, observed, listedNodeIds: NODES, now: NOW });
 }
 
 function kinds(actions: TAction[]): string[] {
@@ -112,16 +116,17 @@ describe("planReconcile: containers", () => {
     expect(actions).toEqual([{ kind: "markRunning", replicaId: "a", containerId: "c-a", ports }]);
   });
 
-  it("marks a running row failed when its container exited or is gone", () => {
+  it("schedules a restart of an exited container, and fails a row whose container is gone", () => {
     const rows = [row("a", 0), row("b", 1)];
     const observed = [container("a", { state: "exited", status: "Exited (1) 2 seconds ago" })];
     const actions = plan(2, rows, observed);
 
     expect(actions).toEqual([
       {
-        kind: "markFailed",
+        kind: "scheduleRestart",
         replicaId: "a",
-        message: "its container stopped: Exited (1) 2 seconds ago",
+        message: "its container exited with code 1; restart 1 of 10 in 1000 ms",
+        restartAt: NOW + 1000,
       },
       { kind: "markFailed", replicaId: "b", message: "its container is gone" },
     ]);
@@ -202,8 +207,108 @@ describe("planReconcile: a scale", () => {
       { appId: APP, revisionId: REV2, replicas: 3, sameSpecRevisionIds: [REV1] },
     ];
     const observed = rows.map((r) => container(r.id));
-    const actions = planReconcile({ apps, rows, observed, listedNodeIds: NODES });
+    const actions = planReconcile({ apps, rows, observed, listedNodeIds: NODES, now: NOW });
 
     expect(actions).toEqual([{ kind: "createRow", appId: APP, revisionId: REV2, slot: 2 }]);
+  });
+});
+
+describe("backoffMs", () => {
+  const policy: TRestartPolicy = { maxRestarts: 10, backoffInitialMs: 1000, backoffMaxMs: 5000 };
+
+  it("doubles from the initial wait with each restart, up to the maximum", () => {
+    const waits = [0, 1, 2, 3, 4, 10].map((count) => backoffMs(policy, count));
+
+    expect(waits).toEqual([1000, 2000, 4000, 5000, 5000, 5000]);
+  });
+
+  it("stays at the maximum for counts far past where the doubling overflows", () => {
+    expect(backoffMs(policy, 5000)).toBe(5000);
+  });
+});
+
+describe("exitCodeOf", () => {
+  it("reads the exit code from an engine status", () => {
+    expect(exitCodeOf("Exited (3) 2 seconds ago")).toBe("3");
+    expect(exitCodeOf("Exited (137) About a minute ago")).toBe("137");
+    expect(exitCodeOf("dead")).toBe("unknown");
+  });
+});
+
+describe("planReconcile: crash restarts", () => {
+  const restart: TRestartPolicy = { maxRestarts: 2, backoffInitialMs: 1000, backoffMaxMs: 2000 };
+  const exited = container("a", { state: "exited", status: "Exited (3) 1 second ago" });
+
+  function planWith(rows: TReplicaRow[], observed: TObservedContainer[]): TAction[] {
+    const apps: TDesiredApp[] = [{ appId: APP, revisionId: REV1, replicas: 1, restart }];
+
+    return planReconcile({ apps, rows, observed, listedNodeIds: NODES, now: NOW });
+  }
+
+  it("schedules the restart after the backoff for the restarts so far", () => {
+    const actions = planWith([row("a", 0, { restartCount: 1 })], [exited]);
+
+    expect(actions).toEqual([
+      {
+        kind: "scheduleRestart",
+        replicaId: "a",
+        message: "its container exited with code 3; restart 2 of 2 in 2000 ms",
+        restartAt: NOW + 2000,
+      },
+    ]);
+  });
+
+  it("treats a container that exits while starting as a crash too", () => {
+    const actions = planWith([row("a", 0, { state: "starting" })], [exited]);
+
+    expect(actions).toMatchObject([{ kind: "scheduleRestart", restartAt: NOW + 1000 }]);
+  });
+
+  it("restarts the same container once the restart is due", () => {
+    const due = row("a", 0, { state: "failed", restartCount: 1, restartAt: new Date(NOW) });
+    const actions = planWith([due], [exited]);
+
+    expect(actions).toEqual([
+      {
+        kind: "restartContainer",
+        replicaId: "a",
+        container: { nodeId: "n1", containerId: "c-a" },
+        restartCount: 1,
+      },
+    ]);
+  });
+
+  it("waits while the restart is not due yet", () => {
+    const waiting = row("a", 0, { state: "failed", restartAt: new Date(NOW + 1) });
+
+    expect(planWith([waiting], [exited])).toEqual([]);
+  });
+
+  it("gives up after maxRestarts with the crash-loop message", () => {
+    const actions = planWith([row("a", 0, { restartCount: 2 })], [exited]);
+
+    expect(actions).toEqual([
+      {
+        kind: "giveUp",
+        replicaId: "a",
+        message:
+          "crash loop: exited 3 times; last exit code 3. Fix the app and deploy a new revision.",
+      },
+    ]);
+  });
+
+  it("never restarts a replica that gave up or failed without a container", () => {
+    const gaveUp = row("a", 0, { state: "failed", restartCount: 2, restartAt: null });
+    const noImage = row("b", 1, { state: "failed", restartAt: null });
+    const apps: TDesiredApp[] = [{ appId: APP, revisionId: REV1, replicas: 2, restart }];
+    const actions = planReconcile({
+      apps,
+      rows: [gaveUp, noImage],
+      observed: [exited],
+      listedNodeIds: NODES,
+      now: NOW + 60_000,
+    });
+
+    expect(actions).toEqual([]);
   });
 });

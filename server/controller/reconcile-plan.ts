@@ -4,7 +4,8 @@
  * database, no Docker, no clock: the same inputs give the same actions, so a pass after a
  * crash plans exactly what the crashed one would have.
  *
- * Sections: 1 types, 2 one app's rows, 3 one replica's container, 4 the whole cluster.
+ * Sections: 1 types, 2 one app's rows, 3 one replica's container, 4 crash restarts,
+ * 5 the whole cluster.
  */
 import type { ReplicaState } from "@/server/db/generated/client";
 
@@ -18,10 +19,25 @@ import type { ReplicaState } from "@/server/db/generated/client";
  */
 export const UPDATE_SURGE = 1;
 
+/** spec.restart: how often, and how soon, a crashed replica is started again in place. */
+export type TRestartPolicy = {
+  maxRestarts: number;
+  backoffInitialMs: number;
+  backoffMaxMs: number;
+};
+
+/** spec.restart's defaults, for apps planned without one. */
+export const DEFAULT_RESTART_POLICY: TRestartPolicy = {
+  maxRestarts: 10,
+  backoffInitialMs: 1000,
+  backoffMaxMs: 5 * 60 * 1000,
+};
+
 export type TDesiredApp = {
   appId: string;
   revisionId: string;
   replicas: number;
+  restart?: TRestartPolicy;
   /**
    * Older revisions whose spec differs from the current one in the replica count only: their
    * replicas already run what is wanted, so a scale never replaces them.
@@ -36,6 +52,10 @@ export type TReplicaRow = {
   slot: number;
   nodeId: string | null;
   state: ReplicaState;
+  /** Crash restarts in a row so far. */
+  restartCount?: number;
+  /** When a crashed replica may be restarted next; null when none is pending. */
+  restartAt?: Date | null;
 };
 
 export type TPublished = {
@@ -64,6 +84,9 @@ export type TAction =
   | { kind: "ensureContainer"; replicaId: string; nodeId: string }
   | { kind: "markRunning"; replicaId: string; containerId: string; ports: TPublished[] }
   | { kind: "markFailed"; replicaId: string; message: string }
+  | { kind: "scheduleRestart"; replicaId: string; message: string; restartAt: number }
+  | { kind: "giveUp"; replicaId: string; message: string }
+  | { kind: "restartContainer"; replicaId: string; container: TContainerRef; restartCount: number }
   | { kind: "removeReplica"; replicaId: string; containers: TContainerRef[]; reason: string }
   | { kind: "removeContainer"; container: TContainerRef; reason: string };
 
@@ -73,6 +96,8 @@ export type TReconcileInput = {
   observed: readonly TObservedContainer[];
   /** Nodes whose containers were listed this pass; on others, absence proves nothing. */
   listedNodeIds: ReadonlySet<string>;
+  /** The pass's clock (ms since the epoch), passed in so that the plan stays pure. */
+  now: number;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -164,20 +189,26 @@ function byHighestSlot(a: { row: TReplicaRow }, b: { row: TReplicaRow }): number
 const STARTING_STATES: readonly ReplicaState[] = ["placed", "starting"];
 const EXITED = new Set(["exited", "dead", "removing"]);
 
-function syncRunning(row: TReplicaRow, own: TObservedContainer | undefined): TAction[] {
+function syncRunning(
+  row: TReplicaRow,
+  own: TObservedContainer | undefined,
+  ctx: TSyncContext,
+): TAction[] {
   if (!own) {
     return [{ kind: "markFailed", replicaId: row.id, message: "its container is gone" }];
   }
   if (EXITED.has(own.state)) {
-    const message = `its container stopped: ${own.status || own.state}`;
-
-    return [{ kind: "markFailed", replicaId: row.id, message }];
+    return planCrash(row, own, ctx);
   }
 
   return [];
 }
 
-function syncStarting(row: TReplicaRow, own: TObservedContainer | undefined): TAction[] {
+function syncStarting(
+  row: TReplicaRow,
+  own: TObservedContainer | undefined,
+  ctx: TSyncContext,
+): TAction[] {
   const nodeId = row.nodeId ?? "";
   if (!own || own.state === "created") {
     return [{ kind: "ensureContainer", replicaId: row.id, nodeId }];
@@ -186,9 +217,7 @@ function syncStarting(row: TReplicaRow, own: TObservedContainer | undefined): TA
     return [{ kind: "markRunning", replicaId: row.id, containerId: own.id, ports: own.ports }];
   }
   if (EXITED.has(own.state)) {
-    const message = `its container stopped: ${own.status || own.state}`;
-
-    return [{ kind: "markFailed", replicaId: row.id, message }];
+    return planCrash(row, own, ctx);
   }
 
   return [];
@@ -198,9 +227,9 @@ function syncStarting(row: TReplicaRow, own: TObservedContainer | undefined): TA
 function syncRow(
   row: TReplicaRow,
   containers: readonly TObservedContainer[],
-  listed: ReadonlySet<string>,
+  ctx: TSyncContext,
 ): TAction[] {
-  if (row.nodeId === null || !listed.has(row.nodeId)) {
+  if (row.nodeId === null || !ctx.listed.has(row.nodeId)) {
     return [];
   }
   const own = containers.find((container) => container.nodeId === row.nodeId);
@@ -213,19 +242,80 @@ function syncRow(
       reason: `replica ${row.id} belongs on another node`,
     }));
   if (row.state === "running") {
-    return [...strays, ...syncRunning(row, own)];
+    return [...strays, ...syncRunning(row, own, ctx)];
   }
   if (STARTING_STATES.includes(row.state)) {
-    return [...strays, ...syncStarting(row, own)];
+    return [...strays, ...syncStarting(row, own, ctx)];
+  }
+  if (row.state === "failed") {
+    // A failed replica keeps its slot (and its container, for its logs); only a crash with a
+    // restart pending is started again, never one that failed for a missing image or gave up.
+    return [...strays, ...syncFailed(row, own, ctx.now)];
   }
 
-  // TODO(reconciler): restart failed replicas with spec.restart's backoff; until then a failed
-  // replica keeps its slot (and its container, for its logs) until a new revision replaces it.
   return strays;
 }
 
 // ---------------------------------------------------------------------------------------------
-// 4. The whole cluster
+// 4. Crash restarts
+// ---------------------------------------------------------------------------------------------
+
+type TSyncContext = { listed: ReadonlySet<string>; restart: TRestartPolicy; now: number };
+
+/** The wait before restart number restartCount + 1: doubling from the initial, capped. */
+export function backoffMs(restart: TRestartPolicy, restartCount: number): number {
+  // Capped before the power grows past what a double holds exactly.
+  const doublings = Math.min(restartCount, 52);
+
+  return Math.min(restart.backoffInitialMs * 2 ** doublings, restart.backoffMaxMs);
+}
+
+/** The exit code in an engine status such as `Exited (3) 2 seconds ago`, when it has one. */
+export function exitCodeOf(status: string): string {
+  return /\((-?\d+)\)/.exec(status)?.[1] ?? "unknown";
+}
+
+/** A container that exited: wait and restart it, or after maxRestarts give up on it. */
+export function planCrash(
+  row: TReplicaRow,
+  own: TObservedContainer,
+  ctx: Pick<TSyncContext, "restart" | "now">,
+): TAction[] {
+  const restartCount = row.restartCount ?? 0;
+  const exitCode = exitCodeOf(own.status);
+  if (restartCount >= ctx.restart.maxRestarts) {
+    const message =
+      `crash loop: exited ${restartCount + 1} times; last exit code ${exitCode}. ` +
+      "Fix the app and deploy a new revision.";
+
+    return [{ kind: "giveUp", replicaId: row.id, message }];
+  }
+  const waitMs = backoffMs(ctx.restart, restartCount);
+  const message =
+    `its container exited with code ${exitCode}; restart ${restartCount + 1} of ` +
+    `${ctx.restart.maxRestarts} in ${waitMs} ms`;
+
+  return [{ kind: "scheduleRestart", replicaId: row.id, message, restartAt: ctx.now + waitMs }];
+}
+
+/** A failed row with a restart pending: start its container again once the wait is over. */
+function syncFailed(row: TReplicaRow, own: TObservedContainer | undefined, now: number) {
+  const restartAt = row.restartAt?.getTime();
+  if (!own || !EXITED.has(own.state) || restartAt === undefined || now < restartAt) {
+    return [];
+  }
+  const action: TAction = {
+    kind: "restartContainer",
+    replicaId: row.id,
+    container: { nodeId: own.nodeId, containerId: own.id },
+    restartCount: row.restartCount ?? 0,
+  };
+
+  return [action];
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. The whole cluster
 // ---------------------------------------------------------------------------------------------
 
 function refsOf(containers: readonly TObservedContainer[] = []): TContainerRef[] {
@@ -238,6 +328,7 @@ export function planApp(
   rows: readonly TReplicaRow[],
   containersOf: ReadonlyMap<string, TObservedContainer[]>,
   listed: ReadonlySet<string>,
+  now: number,
 ): TAction[] {
   const same = new Set([desired.revisionId, ...(desired.sameSpecRevisionIds ?? [])]);
   const current = splitCurrent(
@@ -278,7 +369,8 @@ export function planApp(
             replicaIds: toPlace.sort((a, b) => a.slot - b.slot).map((row) => row.id),
           },
         ];
-  const syncs = kept.flatMap((row) => syncRow(row, containersOf.get(row.id) ?? [], listed));
+  const ctx = { listed, now, restart: desired.restart ?? DEFAULT_RESTART_POLICY };
+  const syncs = kept.flatMap((row) => syncRow(row, containersOf.get(row.id) ?? [], ctx));
 
   return [...removals, ...creates, ...place, ...syncs];
 }
@@ -317,6 +409,7 @@ export function planReconcile(input: TReconcileInput): TAction[] {
       input.rows.filter((row) => row.appId === desired.appId),
       containersOf,
       input.listedNodeIds,
+      input.now,
     ),
   );
 

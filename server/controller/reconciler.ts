@@ -81,6 +81,8 @@ export type TReconcilerOptions = {
 
 type TEngine = { node: Node; target: TEngineTarget; docker: Docker };
 
+type TFailure = { restartAt?: Date | null; kind?: string; severity?: TEventInput["severity"] };
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -172,7 +174,7 @@ export class Reconciler {
         app.currentRevision ? [this.desiredOf(app, app.currentRevision, rows)] : [],
       ),
     );
-    const actions = planReconcile({ apps: desired, rows, ...observed });
+    const actions = planReconcile({ apps: desired, rows, ...observed, now: Date.now() });
     if (actions.length > 0) {
       this.log.debug({ actions: actions.length }, "reconcile pass");
     }
@@ -211,6 +213,7 @@ export class Reconciler {
       appId: app.id,
       revisionId: current.id,
       replicas: maskedSpecOf(current).replicas,
+      restart: maskedSpecOf(current).restart,
       sameSpecRevisionIds: olderIds.filter((id) => this.sameSpec.get(`${id}:${current.id}`)),
     };
   }
@@ -256,6 +259,16 @@ export class Reconciler {
         return this.markRunning(action.replicaId, action.containerId, action.ports);
       case "markFailed":
         return this.markFailed(action.replicaId, action.message);
+      case "scheduleRestart":
+        return this.markFailed(action.replicaId, action.message, {
+          restartAt: new Date(action.restartAt),
+          kind: "replica.crashed",
+          severity: "warning",
+        });
+      case "giveUp":
+        return this.markFailed(action.replicaId, action.message, { kind: "replica.crashLoop" });
+      case "restartContainer":
+        return this.restartContainer(action.replicaId, action.container, action.restartCount);
       case "removeReplica":
         return this.removeReplica(action.replicaId, action.containers, action.reason);
       case "removeContainer":
@@ -464,10 +477,15 @@ export class Reconciler {
       return this.markFailed(replicaId, `its container did not start: ${messageOf(error)}`);
     }
     const details = await inspectContainer(engine.docker, engine.target, containerId);
-    if (!details?.isRunning) {
-      const why = details ? `exit code ${details.exitCode} ${details.error}`.trim() : "gone";
+    if (!details) {
+      return this.markFailed(replicaId, "its container stopped right after start: gone");
+    }
+    if (!details.isRunning) {
+      // A crash on start is a crash like any other: the next pass sees the exited container
+      // and plans its restart with backoff (or gives up).
+      this.log.warn({ replicaId, containerId, exitCode: details.exitCode }, "container exited");
 
-      return this.markFailed(replicaId, `its container stopped right after start: ${why}`);
+      return true;
     }
 
     return this.markRunning(replicaId, containerId, details.ports);
@@ -508,6 +526,47 @@ export class Reconciler {
       [LABEL_EPOCH]: String(this.options.epoch),
       [LABEL_INSTALLATION]: this.options.installationId,
     };
+  }
+
+  /**
+   * Claims the restart on the row first (conditional on the count the plan saw), so that two
+   * passes never start the container twice; then starts the same container, keeping its logs.
+   * The next pass marks it running, or sees it exit again.
+   */
+  private async restartContainer(
+    replicaId: string,
+    ref: TContainerRef,
+    restartCount: number,
+  ): Promise<boolean> {
+    const { db } = this.options;
+    const { count } = await db.replica.updateMany({
+      where: { id: replicaId, state: "failed", restartCount, restartAt: { not: null } },
+      data: { state: "starting", restartCount: restartCount + 1, restartAt: null },
+    });
+    if (count === 0) {
+      return false;
+    }
+    const engine = this.engineOf(ref.nodeId);
+    await startContainer(engine.docker, engine.target, ref.containerId);
+    const replica = await db.replica.findUniqueOrThrow({
+      where: { id: replicaId },
+      include: { app: true },
+    });
+    this.log.info(
+      { appId: replica.appId, replicaId, nodeId: ref.nodeId, restartCount: restartCount + 1 },
+      "replica restarted",
+    );
+    await this.announce(replica.appId, {
+      kind: "replica.restarted",
+      severity: "info",
+      message: `replica ${replica.slot} of ${replica.app.name} restarted (${restartCount + 1})`,
+      actor: SYSTEM_ACTOR,
+      appId: replica.appId,
+      nodeId: ref.nodeId,
+      data: { replicaId, containerId: ref.containerId, restartCount: restartCount + 1 },
+    });
+
+    return true;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -606,11 +665,19 @@ export class Reconciler {
     return true;
   }
 
-  private async markFailed(replicaId: string, message: string): Promise<boolean> {
+  /**
+   * With restartAt, a crash that the reconciler restarts then (a warning: it heals itself);
+   * without, a failure for good, which needs a person (an error).
+   */
+  private async markFailed(
+    replicaId: string,
+    message: string,
+    { restartAt = null, kind = "replica.failed", severity = "error" }: TFailure = {},
+  ): Promise<boolean> {
     const { db } = this.options;
     const { count } = await db.replica.updateMany({
       where: { id: replicaId, state: { notIn: ["failed", "stopping"] } },
-      data: { state: "failed", lastError: message },
+      data: { state: "failed", lastError: message, restartAt },
     });
     if (count === 0) {
       return false;
@@ -624,8 +691,8 @@ export class Reconciler {
       "replica failed",
     );
     await this.announce(replica.appId, {
-      kind: "replica.failed",
-      severity: "error",
+      kind,
+      severity,
       message: `replica ${replica.slot} of ${replica.app.name} failed: ${message}`,
       actor: SYSTEM_ACTOR,
       appId: replica.appId,
