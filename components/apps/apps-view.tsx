@@ -81,7 +81,9 @@ export function AppsView() {
     <>
       <PageHeader
         title="Apps"
-        description="Images Berth runs as replicas across the nodes. Counts refresh every few seconds."
+        description={
+          "Images Berth runs as replicas across the nodes. Counts refresh every few seconds."
+        }
         actions={canOperate && hasApps ? <DeployButton /> : null}
       />
       <PanelBoundary title="Apps">

@@ -87,7 +87,8 @@ export function RevisionsPanel({ app }: { app: TAppView }) {
         setComparing(null);
         notify(
           "success",
-          `Rolled back to revision ${input.toRevision}'s spec as revision ${updated.revision.number}.`,
+          `Rolled back to revision ${input.toRevision}'s spec ` +
+            `as revision ${updated.revision.number}.`,
         );
       },
     }),
