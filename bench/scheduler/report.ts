@@ -164,7 +164,7 @@ function throughputTargets(runs: readonly TThroughputRun[]): string[] {
     return [];
   }
   const rate = Math.min(...runs.map((run) => rateOf(run, BERTH_ONLINE)));
-  const text = "≥ 5,000 placements/s, every feasible node scored, slowest row: " + thousands(rate);
+  const text = ">= 5,000 placements/s, every feasible node scored, slowest row: " + thousands(rate);
 
   return [`${text} ${verdict(rate >= 5000)}`];
 }

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { PrismaClient } from "@/server/db/generated/client";
-import { logger } from "@/server/logger";
 import { labEndpoint } from "@/server/test/config";
 import { callerFor, createPrincipal, lab, openTestDb, waitFor } from "@/server/test/harness";
+import { startTestController } from "@/server/test/lab";
 
-import { type TController, startController } from "./index";
+import type { TController } from "./index";
 
 let db: PrismaClient;
 let caller: ReturnType<typeof callerFor>;
@@ -23,13 +23,7 @@ beforeAll(async () => {
   for (const k of [1, 2, 3]) {
     await caller.node.create({ name: `lab-${k}`, endpoint: labEndpoint(k), labels: {} });
   }
-  controller = startController({
-    db,
-    log: logger(),
-    heartbeatIntervalMs: 1000,
-    nodeTimeoutMs: 3000,
-    canPullImages: false,
-  });
+  controller = startTestController(db);
   await waitFor("controller leadership", () => (controller.isLeader() ? true : undefined));
 });
 
@@ -83,13 +77,7 @@ describe("node monitor on the lab", () => {
   });
 
   it("hands leadership to a standby controller when the leader stops", async () => {
-    const standby = startController({
-      db,
-      log: logger(),
-      heartbeatIntervalMs: 1000,
-      nodeTimeoutMs: 3000,
-      canPullImages: false,
-    });
+    const standby = startTestController(db);
     try {
       await new Promise((resolve) => setTimeout(resolve, 1500));
 

@@ -3,13 +3,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { PrismaClient } from "@/server/db/generated/client";
-import {
-  type TEngineTarget,
-  createReplicaContainer,
-  engineClient,
-  listLabelledContainers,
-  removeContainer,
-} from "@/server/docker/engine";
+import { createReplicaContainer, engineClient } from "@/server/docker/engine";
 import { installationId } from "@/server/db/installation";
 import {
   LABEL_APP,
@@ -18,11 +12,16 @@ import {
   LABEL_REPLICA,
   LABEL_REVISION,
 } from "@/server/docker/labels";
-import { logger } from "@/server/logger";
-import { LAB_NODE_COUNT, labEndpoint } from "@/server/test/config";
+import { labEndpoint } from "@/server/test/config";
 import { callerFor, createPrincipal, openTestDb, waitFor } from "@/server/test/harness";
+import {
+  LAB_TARGETS,
+  labContainers,
+  removeAllBerthContainers,
+  startTestController,
+} from "@/server/test/lab";
 
-import { type TController, startController } from "./index";
+import type { TController } from "./index";
 import { containerNameOf } from "./reconciler";
 
 const CONVERGE_TIMEOUT_MS = 45_000;
@@ -32,39 +31,6 @@ let db: PrismaClient;
 let caller: ReturnType<typeof callerFor>;
 let controller: TController;
 let webId = "";
-
-const LAB_TARGETS: TEngineTarget[] = Array.from({ length: LAB_NODE_COUNT }, (_, i) => ({
-  endpoint: { transport: "tcp", host: `127.0.0.${i + 2}`, port: 2375 },
-}));
-
-/** Containers carrying `label` (or `label=value`) on every lab node. */
-async function labContainers(label: string) {
-  const lists = await Promise.all(
-    LAB_TARGETS.map(async (target) => {
-      const containers = await listLabelledContainers(engineClient(target), target, label);
-
-      return containers.map((container) => ({ ...container, target }));
-    }),
-  );
-
-  return lists.flat();
-}
-
-async function removeAllBerthContainers(): Promise<void> {
-  for (const container of await labContainers(LABEL_APP)) {
-    await removeContainer(engineClient(container.target), container.target, container.id);
-  }
-}
-
-function startTestController(): TController {
-  return startController({
-    db,
-    log: logger(),
-    heartbeatIntervalMs: 1000,
-    nodeTimeoutMs: 3000,
-    canPullImages: false,
-  });
-}
 
 async function currentRevisionId(appId: string): Promise<string> {
   const app = await db.app.findUniqueOrThrow({ where: { id: appId } });
@@ -149,7 +115,7 @@ beforeAll(async () => {
   for (const k of [1, 2, 3]) {
     await caller.node.create({ name: `lab-${k}`, endpoint: labEndpoint(k), labels: {} });
   }
-  controller = startTestController();
+  controller = startTestController(db);
   await waitFor("controller leadership", () => (controller.isLeader() ? true : undefined));
 });
 
@@ -232,7 +198,7 @@ describe("reconciler on the lab", () => {
     await controller.stop();
     await caller.app.scale({ id: webId, replicas: 3 });
     await leaveUnstartedContainer();
-    controller = startTestController();
+    controller = startTestController(db);
     await waitFor("new leader", () => (controller.isLeader() ? true : undefined), {
       timeoutMs: 10_000,
     });
@@ -252,7 +218,7 @@ describe("reconciler on the lab", () => {
       (await db.replica.count({ where: { appId: webId } })) > 1 ? true : undefined,
     );
     await controller.stop();
-    controller = startTestController();
+    controller = startTestController(db);
     await waitForRunning(webId, 3);
 
     expect(await webContainerCount()).toBe(3);

@@ -1,18 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { PrismaClient } from "@/server/db/generated/client";
-import {
-  type TEngineTarget,
-  engineClient,
-  listLabelledContainers,
-  removeContainer,
-} from "@/server/docker/engine";
 import { LABEL_APP } from "@/server/docker/labels";
-import { logger } from "@/server/logger";
-import { LAB_NODE_COUNT, labEndpoint } from "@/server/test/config";
+import { labEndpoint } from "@/server/test/config";
 import { callerFor, createPrincipal, openTestDb, waitFor } from "@/server/test/harness";
+import { labContainers, removeAllBerthContainers, startTestController } from "@/server/test/lab";
 
-import { type TController, startController } from "./index";
+import type { TController } from "./index";
 
 /** Three crashes a second apart, with 1 s and 2 s waits between, plus the passes in between. */
 const CRASH_LOOP_TIMEOUT_MS = 40_000;
@@ -22,28 +16,6 @@ const QUIET_MS = 5000;
 let db: PrismaClient;
 let caller: ReturnType<typeof callerFor>;
 let controller: TController;
-
-const LAB_TARGETS: TEngineTarget[] = Array.from({ length: LAB_NODE_COUNT }, (_, i) => ({
-  endpoint: { transport: "tcp", host: `127.0.0.${i + 2}`, port: 2375 },
-}));
-
-async function labContainers(label: string) {
-  const lists = await Promise.all(
-    LAB_TARGETS.map(async (target) => {
-      const containers = await listLabelledContainers(engineClient(target), target, label);
-
-      return containers.map((container) => ({ ...container, target }));
-    }),
-  );
-
-  return lists.flat();
-}
-
-async function removeAllBerthContainers(): Promise<void> {
-  for (const container of await labContainers(LABEL_APP)) {
-    await removeContainer(engineClient(container.target), container.target, container.id);
-  }
-}
 
 async function restartedEvents(appId: string) {
   return db.event.findMany({ where: { appId, kind: "replica.restarted" } });
@@ -56,13 +28,7 @@ beforeAll(async () => {
   for (const k of [1, 2, 3]) {
     await caller.node.create({ name: `lab-${k}`, endpoint: labEndpoint(k), labels: {} });
   }
-  controller = startController({
-    db,
-    log: logger(),
-    heartbeatIntervalMs: 1000,
-    nodeTimeoutMs: 3000,
-    canPullImages: false,
-  });
+  controller = startTestController(db);
   await waitFor("controller leadership", () => (controller.isLeader() ? true : undefined));
 });
 
