@@ -32,6 +32,7 @@ export const ZEnv = z.object({
     .optional(),
   BERTH_HEARTBEAT_INTERVAL_MS: ZPositiveMs(1000),
   BERTH_NODE_TIMEOUT_MS: ZPositiveMs(3000),
+  BERTH_FAILOVER_AFTER_MS: ZPositiveMs(30_000),
   BERTH_SESSION_TTL_HOURS: z.coerce
     .number()
     .int()

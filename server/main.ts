@@ -83,6 +83,7 @@ async function main(): Promise<void> {
       log,
       heartbeatIntervalMs: env.BERTH_HEARTBEAT_INTERVAL_MS,
       nodeTimeoutMs: env.BERTH_NODE_TIMEOUT_MS,
+      failoverAfterMs: env.BERTH_FAILOVER_AFTER_MS,
       canPullImages: env.BERTH_PULL_IMAGES,
     });
     stoppers.push(controller.stop);

@@ -1,4 +1,5 @@
 import { appRouter as appsRouter } from "./routers/app";
+import { containerRouter } from "./routers/container";
 import { eventRouter } from "./routers/event";
 import { nodeRouter } from "./routers/node";
 import { systemRouter } from "./routers/system";
@@ -8,6 +9,7 @@ import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
   app: appsRouter,
+  container: containerRouter,
   event: eventRouter,
   node: nodeRouter,
   system: systemRouter,

@@ -276,17 +276,25 @@ describe("deleting", () => {
     expect(kinds.map((event) => event.kind)).toEqual(["app.created", "app.deleted"]);
   });
 
-  it("refuses to remove an app that still has replicas", async () => {
+  it("marks an app with replicas for deletion and refuses changes to it meanwhile", async () => {
     const app = await viewer.app.get({ id: webId });
     const revision = await db.revision.findFirstOrThrow({
       where: { appId: webId, number: app.revision.number },
     });
     await db.replica.create({ data: { appId: webId, revisionId: revision.id, slot: 0 } });
-    const error = await refusal(operator.app.delete({ id: webId }));
+    await operator.app.delete({ id: webId });
+    const deleting = await viewer.app.get({ id: webId });
+
+    expect(deleting.isDeleting).toBe(true);
+    expect(deleting.status).toBe("deleting");
+    const error = await refusal(operator.app.scale({ id: webId, replicas: 4 }));
 
     expect(error.code).toBe("CONFLICT");
-    expect(error.message).toMatch(/still has 1 replica/);
-    expect((await viewer.app.get({ id: webId })).replicaCounts.pending).toBe(1);
+    expect(error.message).toMatch(/is being deleted/);
+    const [event] = await viewer.event.find({ kindPrefix: "app.deleteRequested", limit: 1 });
+
+    expect(event?.message).toMatch(/stopping its 1 replica/);
     await db.replica.deleteMany({ where: { appId: webId } });
+    await db.app.update({ where: { id: webId }, data: { deleteRequestedAt: null } });
   });
 });

@@ -12,7 +12,7 @@
 import { z } from "zod";
 
 import type { TActor, TRole } from "@/server/auth/principal";
-import { hasRole } from "@/server/auth/principal";
+import { SYSTEM_ACTOR, hasRole } from "@/server/auth/principal";
 import { publishChange } from "@/server/bus";
 import type {
   App,
@@ -28,6 +28,14 @@ import { announceEvent, recordEvent } from "@/server/events/service";
 import { open, seal, secretKey } from "@/server/security/secrets";
 
 import { diffSpecs, formatDiff } from "./diff";
+import {
+  APP_STATUSES,
+  ZRolloutView,
+  appStatusOf,
+  latestRollouts,
+  readinessByApp,
+  rolloutView,
+} from "./status";
 import {
   type TAppSpec,
   type TAppSpecView,
@@ -47,7 +55,6 @@ export const REPLICA_STATES = [
   "placed",
   "starting",
   "running",
-  "unhealthy",
   "stopping",
   "stopped",
   "failed",
@@ -77,7 +84,12 @@ export const ZAppSummary = z.object({
   id: z.string(),
   name: z.string(),
   image: z.string(),
+  status: z.enum(APP_STATUSES),
   desiredReplicas: z.number().int(),
+  readyReplicas: z.number().int(),
+  /** Each replica's reservation, as the spec requests it. */
+  cpuRequestMillis: z.number().int(),
+  memoryRequestBytes: z.number().int(),
   revision: z.number().int(),
   replicaCounts: ZReplicaCounts,
   createdAt: z.date(),
@@ -89,6 +101,10 @@ export const ZAppView = z.object({
   name: z.string(),
   spec: ZAppSpecView,
   revision: ZRevisionView,
+  status: z.enum(APP_STATUSES),
+  readyReplicas: z.number().int(),
+  isDeleting: z.boolean(),
+  rollout: ZRolloutView.nullable(),
   replicaCounts: ZReplicaCounts,
   createdAt: z.date(),
   updatedAt: z.date(),
@@ -229,20 +245,34 @@ export async function listApps(db: PrismaClient): Promise<TAppSummary[]> {
     orderBy: { name: "asc" },
     include: { currentRevision: true },
   });
-  const counts = await replicaCounts(
-    db,
-    apps.map((app) => app.id),
-  );
+  const ids = apps.map((app) => app.id);
+  const [counts, readiness, rollouts] = await Promise.all([
+    replicaCounts(db, ids),
+    readinessByApp(db, ids),
+    latestRollouts(db, ids),
+  ]);
 
   return apps.map((app) => {
     const revision = currentOf(app);
     const spec = parseStored(revision);
+    const { ready, replicas } = readiness.get(app.id) ?? { ready: 0, replicas: 0 };
+    const status = appStatusOf({
+      desired: spec.replicas,
+      ready,
+      replicas,
+      rolloutState: rollouts.get(app.id)?.state,
+      isDeleting: app.deleteRequestedAt !== null,
+    });
 
     return {
       id: app.id,
       name: app.name,
       image: spec.image,
+      status,
       desiredReplicas: spec.replicas,
+      readyReplicas: ready,
+      cpuRequestMillis: spec.resources.cpuRequestMillis,
+      memoryRequestBytes: spec.resources.memoryRequestBytes,
       revision: revision.number,
       replicaCounts: counts.get(app.id) ?? emptyCounts(),
       createdAt: app.createdAt,
@@ -253,13 +283,30 @@ export async function listApps(db: PrismaClient): Promise<TAppSummary[]> {
 
 async function toAppView(db: TDb, app: TAppWithRevision): Promise<TAppView> {
   const revision = currentOf(app);
-  const counts = await replicaCounts(db, [app.id]);
+  const spec = maskedSpecOf(revision);
+  const [counts, readiness, rollout] = await Promise.all([
+    replicaCounts(db, [app.id]),
+    readinessByApp(db, [app.id]),
+    rolloutView(db, app.id, spec.replicas),
+  ]);
+  const { ready, replicas } = readiness.get(app.id) ?? { ready: 0, replicas: 0 };
+  const isDeleting = app.deleteRequestedAt !== null;
 
   return {
     id: app.id,
     name: app.name,
-    spec: maskedSpecOf(revision),
+    spec,
     revision: toRevisionView(revision, app.currentRevisionId),
+    status: appStatusOf({
+      desired: spec.replicas,
+      ready,
+      replicas,
+      rolloutState: rollout?.state,
+      isDeleting,
+    }),
+    readyReplicas: ready,
+    isDeleting,
+    rollout,
     replicaCounts: counts.get(app.id) ?? emptyCounts(),
     createdAt: app.createdAt,
     updatedAt: app.updatedAt,
@@ -412,8 +459,13 @@ export async function createApp(
   return toAppView(db, app);
 }
 
+/** Berth itself, e.g. rolling back a failed update; may restore what an admin once set. */
+export const SYSTEM_AUTHOR: TAuthor = { actor: SYSTEM_ACTOR, role: "admin" };
+
 type TChange = {
   reason: Exclude<RevisionReason, "create">;
+  /** A rollout made by Berth itself (an automatic rollback). */
+  isAutomatic?: boolean;
   kind: string;
   /** The next full spec, from the current one; throws to refuse. */
   next: (
@@ -441,6 +493,9 @@ async function changeApp(
     await tx.$queryRaw`SELECT 1 FROM "App" WHERE "id" = ${locked.id}::uuid FOR UPDATE`;
     // Re-read under the lock: another change may have committed since the first read.
     const before = await findApp(tx, { id: locked.id });
+    if (before.deleteRequestedAt) {
+      throw new BerthError("CONFLICT", `App ${before.name} is being deleted: it cannot change.`);
+    }
     const current = currentOf(before);
     const currentSpec = fullSpecOf(current);
     const spec = await change.next(currentSpec, current.number, tx);
@@ -454,6 +509,9 @@ async function changeApp(
       reason: change.reason,
       author,
     });
+    if (change.reason !== "scale") {
+      await startRollout(tx, app.id, { from: current, to: revision }, change.isAutomatic);
+    }
     const eventId = await recordEvent(tx, {
       kind: change.kind,
       message: change.describe(app, spec, revision.number),
@@ -531,15 +589,47 @@ export async function scaleApp(
   });
 }
 
+/**
+ * A rollout from one revision to the next: a rollout still running for the app is superseded
+ * by it (its replicas are replaced like any old ones).
+ */
+async function startRollout(
+  tx: Prisma.TransactionClient,
+  appId: string,
+  { from, to }: { from: Revision; to: Revision },
+  isAutomatic = false,
+): Promise<void> {
+  await tx.rollout.updateMany({
+    where: { appId, state: "progressing" },
+    data: {
+      state: "superseded",
+      finishedAt: new Date(),
+      message: `superseded by revision ${to.number}`,
+    },
+  });
+  await tx.rollout.create({
+    data: {
+      appId,
+      fromRevisionId: from.id,
+      fromNumber: from.number,
+      toRevisionId: to.id,
+      toNumber: to.number,
+      isAutomatic,
+    },
+  });
+}
+
 /** Makes a new revision that copies revision `toNumber`'s spec, secrets included. */
 export async function rollbackApp(
   db: PrismaClient,
   id: string,
   toNumber: number,
   author: TAuthor,
+  { isAutomatic = false } = {},
 ): Promise<TAppView> {
   return changeApp(db, { id }, author, {
     reason: "rollback",
+    isAutomatic,
     kind: "app.rolledBack",
     next: async (_current, currentNumber, tx) => {
       const target = fullSpecOf(await findRevision(tx, id, toNumber));
@@ -562,8 +652,8 @@ export async function rollbackApp(
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Removes an app and its revisions. Refused while it has replicas: stopping them is the
- * reconciler's work, which does not exist yet.
+ * Deletes an app: at once when it has no replicas, else marks it for deletion; the reconciler
+ * then stops its replicas and calls finishDeleteApp.
  */
 export async function deleteApp(db: PrismaClient, id: string, actor: TActor): Promise<void> {
   const app = await findApp(db, { id });
@@ -571,25 +661,52 @@ export async function deleteApp(db: PrismaClient, id: string, actor: TActor): Pr
     await tx.$queryRaw`SELECT 1 FROM "App" WHERE "id" = ${id}::uuid FOR UPDATE`;
     const replicas = await tx.replica.count({ where: { appId: id } });
     if (replicas > 0) {
-      // TODO(reconciler): mark the app for removal and let the reconciler stop its replicas.
-      throw new BerthError(
-        "CONFLICT",
-        `App ${app.name} still has ${replicas} replica(s). Scale it to 0 and wait for them ` +
-          "to stop, then delete it.",
-      );
-    }
-    // The app points at its current revision and revisions at the app: unlink, then delete.
-    await tx.app.update({ where: { id }, data: { currentRevisionId: null } });
-    await tx.revision.deleteMany({ where: { appId: id } });
-    await tx.app.delete({ where: { id } });
+      await tx.app.update({ where: { id }, data: { deleteRequestedAt: new Date() } });
 
-    return recordEvent(tx, {
-      kind: "app.deleted",
-      message: `app ${app.name} deleted`,
-      actor,
-      appId: id,
-      data: { name: app.name },
-    });
+      return recordEvent(tx, {
+        kind: "app.deleteRequested",
+        message: `app ${app.name} is being deleted: stopping its ${replicas} replica(s)`,
+        actor,
+        appId: id,
+        data: { name: app.name, replicas },
+      });
+    }
+
+    return removeAppRows(tx, app, actor);
   });
   await announceApp(id, eventId);
+}
+
+/** Removes an app marked for deletion once its last replica is gone; else does nothing. */
+export async function finishDeleteApp(db: PrismaClient, id: string): Promise<void> {
+  const eventId = await db.$transaction(async (tx) => {
+    const app = await tx.app.findUnique({ where: { id }, include: { currentRevision: true } });
+    if (!app?.deleteRequestedAt) {
+      return undefined;
+    }
+    await tx.$queryRaw`SELECT 1 FROM "App" WHERE "id" = ${id}::uuid FOR UPDATE`;
+    if ((await tx.replica.count({ where: { appId: id } })) > 0) {
+      return undefined;
+    }
+
+    return removeAppRows(tx, app, SYSTEM_ACTOR);
+  });
+  if (eventId) {
+    await announceApp(id, eventId);
+  }
+}
+
+async function removeAppRows(tx: Prisma.TransactionClient, app: App, actor: TActor) {
+  // The app points at its current revision and revisions at the app: unlink, then delete.
+  await tx.app.update({ where: { id: app.id }, data: { currentRevisionId: null } });
+  await tx.revision.deleteMany({ where: { appId: app.id } });
+  await tx.app.delete({ where: { id: app.id } });
+
+  return recordEvent(tx, {
+    kind: "app.deleted",
+    message: `app ${app.name} deleted`,
+    actor,
+    appId: app.id,
+    data: { name: app.name },
+  });
 }

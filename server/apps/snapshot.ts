@@ -39,7 +39,6 @@ export const HOLDING_STATES = [
   "placed",
   "starting",
   "running",
-  "unhealthy",
   "stopping",
 ] as const satisfies readonly ReplicaState[];
 

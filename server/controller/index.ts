@@ -10,6 +10,7 @@ import type { Logger } from "pino";
 import type { PrismaClient } from "@/server/db/generated/client";
 
 import { installationId } from "@/server/db/installation";
+import { HealthProber } from "@/server/health/prober";
 
 import { startHousekeeping } from "./housekeeping";
 import { CONTROLLER_LEASE, acquireLease, releaseLease } from "./lease";
@@ -25,6 +26,8 @@ export type TControllerOptions = {
   heartbeatIntervalMs: number;
   nodeTimeoutMs: number;
   canPullImages: boolean;
+  /** How long a node may stay unreachable before its replicas are placed elsewhere. */
+  failoverAfterMs?: number;
 };
 
 export type TController = { stop: () => Promise<void>; isLeader: () => boolean };
@@ -34,6 +37,7 @@ export function startController(options: TControllerOptions): TController {
   const log = options.log.child({ role: "controller", holder });
   let monitor: NodeMonitor | undefined;
   let reconciler: Reconciler | undefined;
+  let prober: HealthProber | undefined;
   // A reconciler stopping finishes its pass in flight; stop() waits for it.
   let draining: Promise<void> = Promise.resolve();
   let stopHousekeeping: (() => void) | undefined;
@@ -46,9 +50,10 @@ export function startController(options: TControllerOptions): TController {
     monitor?.stop();
     monitor = undefined;
     if (reconciler) {
-      const stopping = reconciler.stop();
-      draining = Promise.all([draining, stopping]).then(() => undefined);
+      const stopping = [reconciler.stop(), prober?.stop()];
+      draining = Promise.all([draining, ...stopping]).then(() => undefined);
       reconciler = undefined;
+      prober = undefined;
     }
     stopHousekeeping?.();
     stopHousekeeping = undefined;
@@ -72,8 +77,11 @@ export function startController(options: TControllerOptions): TController {
           epoch,
           installationId: installation,
           canPullImages: options.canPullImages,
+          failoverAfterMs: options.failoverAfterMs,
         });
         reconciler.start();
+        prober = new HealthProber({ db: options.db, log: log.child({ epoch }) });
+        prober.start();
         stopHousekeeping = startHousekeeping(options.db, log.child({ loop: "housekeeping" }));
       } else if (!lease.isLeader && monitor) {
         stepDown("lease taken");

@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
 
+import fc from "fast-check";
+
 import {
   type TAction,
   type TDesiredApp,
   type TObservedContainer,
+  type TReconcileInput,
   type TReplicaRow,
   type TRestartPolicy,
   backoffMs,
@@ -113,7 +116,9 @@ describe("planReconcile: containers", () => {
     const ports = [{ containerPort: 8080, protocol: "tcp", hostIp: "127.0.0.2", hostPort: 32768 }];
     const actions = plan(1, [row("a", 0, { state: "starting" })], [container("a", { ports })]);
 
-    expect(actions).toEqual([{ kind: "markRunning", replicaId: "a", containerId: "c-a", ports }]);
+    expect(actions).toEqual([
+      { kind: "markRunning", replicaId: "a", containerId: "c-a", ports, health: "none" },
+    ]);
   });
 
   it("schedules a restart of an exited container, and fails a row whose container is gone", () => {
@@ -182,7 +187,7 @@ describe("planReconcile: a new revision", () => {
         kind: "removeReplica",
         replicaId: "o0",
         containers: [{ nodeId: "n1", containerId: "c-o0" }],
-        reason: "replaced by a running replica of the new revision",
+        reason: "replaced by a new revision; its successor is ready",
       },
       { kind: "createRow", appId: APP, revisionId: REV2, slot: 1 },
     ]);
@@ -310,5 +315,272 @@ describe("planReconcile: crash restarts", () => {
     });
 
     expect(actions).toEqual([]);
+  });
+});
+
+describe("planReconcile: rolling updates", () => {
+  const oldRows = [0, 1, 2, 3].map((slot) => row(`o${slot}`, slot));
+  const oldContainers = oldRows.map((r) => container(r.id));
+
+  function rolling(
+    rows: TReplicaRow[],
+    observed: TObservedContainer[],
+    extra: Partial<TDesiredApp> = {},
+    replicas = 4,
+  ): TAction[] {
+    const apps: TDesiredApp[] = [{ appId: APP, revisionId: REV2, replicas, ...extra }];
+
+    return planReconcile({ apps, rows, observed, listedNodeIds: NODES, now: NOW });
+  }
+
+  it("adds maxSurge new replicas at once", () => {
+    const actions = rolling(oldRows, oldContainers, {
+      update: { maxSurge: 2, maxUnavailable: 0 },
+    });
+
+    expect(actions).toEqual([
+      { kind: "createRow", appId: APP, revisionId: REV2, slot: 0 },
+      { kind: "createRow", appId: APP, revisionId: REV2, slot: 1 },
+    ]);
+  });
+
+  it("removes old replicas first when only maxUnavailable allows a step", () => {
+    const actions = rolling(oldRows, oldContainers, {
+      update: { maxSurge: 0, maxUnavailable: 1 },
+    });
+
+    expect(kinds(actions)).toEqual(["removeReplica", "createRow"]);
+    expect(actions[0]).toMatchObject({ replicaId: "o0" });
+    expect(actions[1]).toMatchObject({ slot: 0 });
+  });
+
+  it("keeps the old replica while the new one runs but has not passed its health check", () => {
+    const fresh = row("n0", 0, { revisionId: REV2, health: "starting" });
+    const actions = rolling([...oldRows, fresh], [...oldContainers, container("n0")], {
+      hasHealthCheck: true,
+    });
+
+    expect(actions).toEqual([]);
+  });
+
+  it("replaces the old replica once the new one is healthy", () => {
+    const fresh = row("n0", 0, { revisionId: REV2, health: "healthy" });
+    const actions = rolling([...oldRows, fresh], [...oldContainers, container("n0")], {
+      hasHealthCheck: true,
+    });
+
+    expect(kinds(actions)).toEqual(["removeReplica", "createRow"]);
+  });
+
+  it("fails the rollout when a new replica turns unhealthy, naming the check's output", () => {
+    const fresh = row("n0", 0, {
+      revisionId: REV2,
+      health: "unhealthy",
+      healthMessage: "HTTP 500 from /health",
+    });
+    const actions = rolling([...oldRows, fresh], [...oldContainers, container("n0")], {
+      rollout: { id: "ro-1", state: "progressing" },
+    });
+
+    expect(actions).toContainEqual({
+      kind: "failRollout",
+      appId: APP,
+      rolloutId: "ro-1",
+      message: "replica 0 of the new revision failed its health check: HTTP 500 from /health",
+    });
+    expect(kinds(actions)).not.toContain("recycle");
+  });
+
+  it("fails the rollout when a new replica fails, with its error", () => {
+    const fresh = row("n0", 0, { revisionId: REV2, state: "failed", lastError: "IMAGE_NOT_FOUND" });
+    const actions = rolling([...oldRows, fresh], oldContainers, {
+      rollout: { id: "ro-1", state: "progressing" },
+    });
+
+    const failure = actions.find((action) => action.kind === "failRollout");
+
+    expect(failure).toMatchObject({ kind: "failRollout", rolloutId: "ro-1" });
+    expect(failure && "message" in failure ? failure.message : "").toMatch(/IMAGE_NOT_FOUND/);
+  });
+
+  it("holds a failed rollout: no new step while old replicas serve", () => {
+    const actions = rolling(oldRows, oldContainers, { rollout: { id: "ro-1", state: "failed" } });
+
+    expect(actions).toEqual([]);
+  });
+
+  it("completes the rollout when every slot has a ready new replica and nothing else", () => {
+    const rows = [0, 1].map((slot) => row(`n${slot}`, slot, { revisionId: REV2 }));
+    const actions = rolling(
+      rows,
+      rows.map((r) => container(r.id)),
+      {
+        rollout: { id: "ro-1", state: "progressing" },
+      },
+      2,
+    );
+
+    expect(actions).toEqual([{ kind: "completeRollout", appId: APP, rolloutId: "ro-1" }]);
+  });
+
+  it("restarts an unhealthy replica outside a rollout by stopping its container", () => {
+    const rows = [row("a", 0, { revisionId: REV2, health: "unhealthy", healthMessage: "refused" })];
+    const actions = rolling(rows, [container("a")], {}, 1);
+
+    expect(actions).toEqual([
+      {
+        kind: "recycle",
+        replicaId: "a",
+        container: { nodeId: "n1", containerId: "c-a" },
+        message: "health check failed: refused",
+      },
+    ]);
+  });
+
+  it("forgets the crash count of a replica that has run long enough", () => {
+    const startedAt = new Date(NOW - 11 * 60 * 1000);
+    const rows = [row("a", 0, { revisionId: REV2, restartCount: 3, startedAt })];
+
+    expect(rolling(rows, [container("a")], {}, 1)).toEqual([
+      { kind: "resetRestarts", replicaId: "a" },
+    ]);
+  });
+});
+
+describe("planReconcile: draining, lost nodes, moves and deletes", () => {
+  function run(
+    rows: TReplicaRow[],
+    observed: TObservedContainer[],
+    extra: Partial<TReconcileInput> = {},
+    app: Partial<TDesiredApp> = {},
+  ): TAction[] {
+    const apps: TDesiredApp[] = [{ appId: APP, revisionId: REV1, replicas: rows.length, ...app }];
+
+    return planReconcile({ apps, rows, observed, listedNodeIds: NODES, now: NOW, ...extra });
+  }
+
+  it("replaces a replica on a draining node with a successor first", () => {
+    const rows = [row("a", 0, { nodeId: "n2" })];
+    const observed = [container("a", { nodeId: "n2" })];
+
+    expect(run(rows, observed, { drainingNodeIds: new Set(["n2"]) })).toEqual([
+      { kind: "createRow", appId: APP, revisionId: REV1, slot: 0 },
+    ]);
+  });
+
+  it("removes the drained replica once its successor is ready", () => {
+    const rows = [row("a", 0, { nodeId: "n2" }), row("b", 0, { nodeId: "n3" })];
+    const observed = [container("a", { nodeId: "n2" }), container("b", { nodeId: "n3" })];
+    const actions = run(rows, observed, { drainingNodeIds: new Set(["n2"]) }, { replicas: 1 });
+
+    expect(actions).toEqual([
+      {
+        kind: "removeReplica",
+        replicaId: "a",
+        containers: [{ nodeId: "n2", containerId: "c-a" }],
+        reason: "its node is draining; its successor is ready",
+      },
+    ]);
+  });
+
+  it("gives up replicas on a lost node at once and makes new ones", () => {
+    const rows = [row("a", 0, { nodeId: "n4" }), row("b", 1)];
+    const actions = run(rows, [container("b")], { lostNodeIds: new Set(["n4"]) });
+
+    expect(actions).toEqual([
+      { kind: "removeReplica", replicaId: "a", containers: [], reason: "its node is unreachable" },
+      { kind: "createRow", appId: APP, revisionId: REV1, slot: 0 },
+    ]);
+  });
+
+  it("leaves replicas on a node that is only unlisted this pass", () => {
+    const rows = [row("a", 0, { nodeId: "n4" })];
+
+    expect(run(rows, [])).toEqual([]);
+  });
+
+  it("pins a re-pack move's successor to its node and places it on its own", () => {
+    const rows = [row("a", 0, { moveToNodeId: "n3" }), row("b", 1)];
+    const created = run(rows, [container("a"), container("b")]);
+
+    expect(created).toEqual([
+      { kind: "createRow", appId: APP, revisionId: REV1, slot: 0, pinnedNodeId: "n3" },
+    ]);
+    const pending = row("s", 0, { nodeId: null, state: "pending", pinnedNodeId: "n3" });
+    const placed = run([...rows, pending], [container("a"), container("b")], {}, { replicas: 2 });
+
+    expect(placed).toEqual([{ kind: "place", appId: APP, revisionId: REV1, replicaIds: ["s"] }]);
+  });
+
+  it("removes every replica of an app being deleted, then the app", () => {
+    const rows = [row("a", 0)];
+
+    expect(kinds(run(rows, [container("a")], {}, { isDeleting: true }))).toEqual(["removeReplica"]);
+    expect(run([], [], {}, { isDeleting: true, replicas: 1 })).toEqual([
+      { kind: "removeApp", appId: APP },
+    ]);
+  });
+});
+
+describe("planReconcile: rolling update budget (property)", () => {
+  const ZRow = fc.record({
+    isNew: fc.boolean(),
+    state: fc.constantFrom("pending", "starting", "running", "failed"),
+    health: fc.constantFrom("none", "starting", "healthy", "unhealthy"),
+  });
+
+  it("never grows past replicas + maxSurge, nor drops below the ready replicas allowed", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.array(fc.array(ZRow, { maxLength: 2 }), { minLength: 8, maxLength: 8 }),
+        (replicas, maxSurge, maxUnavailable, slotRows) => {
+          fc.pre(maxSurge + maxUnavailable > 0);
+          const rows: TReplicaRow[] = slotRows.slice(0, replicas).flatMap((entries, slot) =>
+            entries.map((entry, index) =>
+              row(`r${slot}-${index}`, slot, {
+                revisionId: entry.isNew ? REV2 : REV1,
+                state: entry.state as TReplicaRow["state"],
+                health: entry.health as TReplicaRow["health"],
+              }),
+            ),
+          );
+          const observed = rows.map((r) => container(r.id));
+          const apps: TDesiredApp[] = [
+            { appId: APP, revisionId: REV2, replicas, update: { maxSurge, maxUnavailable } },
+          ];
+          const actions = planReconcile({ apps, rows, observed, listedNodeIds: NODES, now: NOW });
+          const removed = new Set(
+            actions.flatMap((a) => (a.kind === "removeReplica" ? [a.replicaId] : [])),
+          );
+          const created = actions.filter((a) => a.kind === "createRow").length;
+          const after = rows.filter((r) => !removed.has(r.id));
+          // Slots served by a ready replica: an old one may go once its successor serves.
+          const ready = (list: TReplicaRow[]) =>
+            new Set(
+              list
+                .filter(
+                  (r) => r.state === "running" && ["none", "healthy"].includes(r.health ?? ""),
+                )
+                .map((r) => r.slot),
+            ).size;
+          const readyBefore = ready(rows);
+          // Each slot holds at least the replica it needs: missing ones are never held back.
+          const occupancy = slotRows
+            .slice(0, replicas)
+            .reduce((sum, entries) => sum + Math.max(entries.length, 1), 0);
+
+          expect(after.length + created).toBeLessThanOrEqual(
+            Math.max(replicas + maxSurge, occupancy),
+          );
+          expect(ready(after)).toBeGreaterThanOrEqual(
+            Math.min(readyBefore, replicas - maxUnavailable),
+          );
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -7,17 +7,17 @@
  * Sections: 1 types, 2 one app's rows, 3 one replica's container, 4 crash restarts,
  * 5 the whole cluster.
  */
-import type { ReplicaState } from "@/server/db/generated/client";
+import type { ReplicaHealth, ReplicaState } from "@/server/db/generated/client";
 
 // ---------------------------------------------------------------------------------------------
 // 1. Types
 // ---------------------------------------------------------------------------------------------
 
-/**
- * A rolling update runs at most this many slots with both an old and a new replica at once.
- * TODO(reconciler): honour spec.update.maxSurge and maxUnavailable with health checks.
- */
-export const UPDATE_SURGE = 1;
+/** spec.update: how far a rolling update may go above and below the desired count. */
+export type TUpdatePolicy = { maxSurge: number; maxUnavailable: number };
+
+/** spec.update's defaults: one extra replica at a time, none missing. */
+export const DEFAULT_UPDATE_POLICY: TUpdatePolicy = { maxSurge: 1, maxUnavailable: 0 };
 
 /** spec.restart: how often, and how soon, a crashed replica is started again in place. */
 export type TRestartPolicy = {
@@ -33,16 +33,26 @@ export const DEFAULT_RESTART_POLICY: TRestartPolicy = {
   backoffMaxMs: 5 * 60 * 1000,
 };
 
+/** A replica that has run this long since its last start has its crash count forgotten. */
+export const STABLE_RUN_MS = 10 * 60 * 1000;
+
 export type TDesiredApp = {
   appId: string;
   revisionId: string;
   replicas: number;
   restart?: TRestartPolicy;
+  update?: TUpdatePolicy;
+  /** Whether the spec has a health check: a replica is ready only once it passes. */
+  hasHealthCheck?: boolean;
   /**
    * Older revisions whose spec differs from the current one in the replica count only: their
    * replicas already run what is wanted, so a scale never replaces them.
    */
   sameSpecRevisionIds?: readonly string[];
+  /** The rollout to the current revision; a failed one holds the update where it stopped. */
+  rollout?: { id: string; state: "progressing" | "failed" };
+  /** A delete is pending: every replica goes, then the app. */
+  isDeleting?: boolean;
 };
 
 export type TReplicaRow = {
@@ -52,10 +62,20 @@ export type TReplicaRow = {
   slot: number;
   nodeId: string | null;
   state: ReplicaState;
+  /** none, starting, healthy or unhealthy; none when the app has no health check. */
+  health?: ReplicaHealth;
+  healthMessage?: string | null;
+  lastError?: string | null;
   /** Crash restarts in a row so far. */
   restartCount?: number;
   /** When a crashed replica may be restarted next; null when none is pending. */
   restartAt?: Date | null;
+  /** When its container last started. */
+  startedAt?: Date | null;
+  /** A re-pack moves this replica: its successor runs on this node, then it stops. */
+  moveToNodeId?: string | null;
+  /** This replica must run on this node (a re-pack move's successor). */
+  pinnedNodeId?: string | null;
 };
 
 export type TPublished = {
@@ -79,16 +99,27 @@ export type TObservedContainer = {
 export type TContainerRef = { nodeId: string; containerId: string };
 
 export type TAction =
-  | { kind: "createRow"; appId: string; revisionId: string; slot: number }
+  | { kind: "createRow"; appId: string; revisionId: string; slot: number; pinnedNodeId?: string }
   | { kind: "place"; appId: string; revisionId: string; replicaIds: string[] }
   | { kind: "ensureContainer"; replicaId: string; nodeId: string }
-  | { kind: "markRunning"; replicaId: string; containerId: string; ports: TPublished[] }
+  | {
+      kind: "markRunning";
+      replicaId: string;
+      containerId: string;
+      ports: TPublished[];
+      health: "none" | "starting";
+    }
   | { kind: "markFailed"; replicaId: string; message: string }
   | { kind: "scheduleRestart"; replicaId: string; message: string; restartAt: number }
   | { kind: "giveUp"; replicaId: string; message: string }
   | { kind: "restartContainer"; replicaId: string; container: TContainerRef; restartCount: number }
+  | { kind: "recycle"; replicaId: string; container: TContainerRef; message: string }
+  | { kind: "resetRestarts"; replicaId: string }
   | { kind: "removeReplica"; replicaId: string; containers: TContainerRef[]; reason: string }
-  | { kind: "removeContainer"; container: TContainerRef; reason: string };
+  | { kind: "removeContainer"; container: TContainerRef; reason: string }
+  | { kind: "failRollout"; appId: string; rolloutId: string; message: string }
+  | { kind: "completeRollout"; appId: string; rolloutId: string }
+  | { kind: "removeApp"; appId: string };
 
 export type TReconcileInput = {
   apps: readonly TDesiredApp[];
@@ -96,86 +127,183 @@ export type TReconcileInput = {
   observed: readonly TObservedContainer[];
   /** Nodes whose containers were listed this pass; on others, absence proves nothing. */
   listedNodeIds: ReadonlySet<string>;
+  /** Nodes being drained: their replicas move elsewhere, each successor ready first. */
+  drainingNodeIds?: ReadonlySet<string>;
+  /** Nodes unreachable for longer than the failover wait: their replicas are given up. */
+  lostNodeIds?: ReadonlySet<string>;
   /** The pass's clock (ms since the epoch), passed in so that the plan stays pure. */
   now: number;
 };
 
 // ---------------------------------------------------------------------------------------------
-// 2. One app's rows: which to create, keep and remove
+// 2. One app's rows: which to create, keep, replace and remove
 // ---------------------------------------------------------------------------------------------
 
-type TRowPlan = { keep: TReplicaRow[]; remove: { row: TReplicaRow; reason: string }[] };
+type TRemoval = { row: TReplicaRow; reason: string };
 
-/** One current-revision row per slot below the desired count; the rest go, highest first. */
-function splitCurrent(desired: TDesiredApp, rows: readonly TReplicaRow[]) {
-  const bySlot = new Map<number, TReplicaRow>();
-  const remove: TRowPlan["remove"] = [];
+type TAppContext = {
+  desired: TDesiredApp;
+  listed: ReadonlySet<string>;
+  draining: ReadonlySet<string>;
+  lost: ReadonlySet<string>;
+  /** The current revision and the ones that differ from it in the count only. */
+  same: ReadonlySet<string>;
+};
+
+/** Running and, when the app has a health check, passing it; on a node listed this pass. */
+export function isReady(row: TReplicaRow, listed: ReadonlySet<string>): boolean {
+  const health = row.health ?? "none";
+
+  return (
+    row.state === "running" &&
+    (health === "none" || health === "healthy") &&
+    row.nodeId !== null &&
+    listed.has(row.nodeId)
+  );
+}
+
+/** How far along a row is: ready, running, started, placed, anything else. */
+function progressOf(row: TReplicaRow, listed: ReadonlySet<string>): number {
+  if (isReady(row, listed)) {
+    return 4;
+  }
+  if (row.state === "running") {
+    return 3;
+  }
+
+  return row.state === "starting" ? 2 : row.state === "placed" ? 1 : 0;
+}
+
+/** Why a row of the current spec must still be replaced, if it must. */
+function evictionOf(row: TReplicaRow, ctx: TAppContext): string | undefined {
+  if (row.nodeId !== null && ctx.lost.has(row.nodeId)) {
+    return "its node is unreachable";
+  }
+  if (row.nodeId !== null && ctx.draining.has(row.nodeId)) {
+    return "its node is draining";
+  }
+  if (row.moveToNodeId) {
+    return "moved by a re-pack";
+  }
+
+  return undefined;
+}
+
+/** One slot: the row that should stay (its successor) and the rows it replaces. */
+type TSlot = { successor?: TReplicaRow; incumbents: { row: TReplicaRow; reason: string }[] };
+
+/** Sorts an app's rows into slots, and the rows that go whatever else happens. */
+function sortIntoSlots(rows: readonly TReplicaRow[], ctx: TAppContext) {
+  const replicas = ctx.desired.isDeleting ? 0 : ctx.desired.replicas;
+  const slots = new Map<number, TSlot>();
+  const remove: TRemoval[] = [];
   for (const row of rows) {
     if (row.state === "stopping") {
       // A removal a previous pass began (perhaps in a process that since died) is finished.
       remove.push({ row, reason: "removal in progress" });
-    } else if (row.slot >= desired.replicas) {
-      remove.push({ row, reason: `scaled to ${desired.replicas}` });
-    } else if (bySlot.has(row.slot)) {
-      remove.push({ row, reason: `duplicate of slot ${row.slot}` });
+      continue;
+    }
+    if (row.slot >= replicas) {
+      const reason = ctx.desired.isDeleting ? "app deleted" : `scaled to ${replicas}`;
+      remove.push({ row, reason });
+      continue;
+    }
+    const slot = slots.get(row.slot) ?? { incumbents: [] };
+    slots.set(row.slot, slot);
+    const eviction = ctx.same.has(row.revisionId)
+      ? evictionOf(row, ctx)
+      : "replaced by a new revision";
+    if (eviction !== undefined) {
+      slot.incumbents.push({ row, reason: eviction });
+    } else if (slot.successor) {
+      // Two rows for one slot: the one further along stays (the older one on a tie).
+      const isBetter = progressOf(row, ctx.listed) > progressOf(slot.successor, ctx.listed);
+      const duplicate = isBetter ? slot.successor : row;
+      slot.successor = isBetter ? row : slot.successor;
+      remove.push({ row: duplicate, reason: `duplicate of slot ${row.slot}` });
     } else {
-      bySlot.set(row.slot, row);
+      slot.successor = row;
     }
   }
 
-  return { bySlot, remove };
+  return { replicas, slots, remove };
 }
 
 /**
- * An old revision's running replica stays until the new revision's replica in its slot runs;
- * anything else of an old revision has nothing to protect and goes at once.
+ * An incumbent is kept while it serves and nothing has replaced it yet. One that does not
+ * serve (stopped, failing, unplaced) has nothing to protect and goes at once, and so does one
+ * on a lost node; one on a node not listed this pass is left for a pass that can see it.
  */
-function splitOld(
-  desired: TDesiredApp,
-  rows: readonly TReplicaRow[],
-  current: ReadonlyMap<number, TReplicaRow>,
-) {
-  const keep: TReplicaRow[] = [];
-  const remove: TRowPlan["remove"] = [];
-  for (const row of rows) {
-    const successor = current.get(row.slot);
-    if (row.slot >= desired.replicas) {
-      remove.push({ row, reason: `scaled to ${desired.replicas}` });
-    } else if (row.state !== "running") {
-      remove.push({ row, reason: "replaced by a new revision" });
-    } else if (successor?.state === "running") {
-      remove.push({ row, reason: "replaced by a running replica of the new revision" });
-    } else {
-      keep.push(row);
+function settleIncumbents(slot: TSlot, ctx: TAppContext, remove: TRemoval[]) {
+  const successorReady = slot.successor !== undefined && isReady(slot.successor, ctx.listed);
+  slot.incumbents = slot.incumbents.filter(({ row, reason }) => {
+    const isLost = row.nodeId !== null && ctx.lost.has(row.nodeId);
+    const isUnseen = row.nodeId !== null && !ctx.listed.has(row.nodeId) && !isLost;
+    if (isUnseen && !successorReady) {
+      return true;
     }
-  }
+    if (successorReady || isLost || !isReady(row, ctx.listed)) {
+      remove.push({ row, reason: successorReady ? `${reason}; its successor is ready` : reason });
 
-  return { keep, remove };
+      return false;
+    }
+
+    return true;
+  });
 }
 
-/** Slots that lack a current-revision row, with the surge limit on slots an old one holds. */
-function slotsToCreate(
-  desired: TDesiredApp,
-  current: ReadonlyMap<number, TReplicaRow>,
-  oldKept: readonly TReplicaRow[],
-): number[] {
-  const heldByOld = new Set(oldKept.map((row) => row.slot));
-  let inFlight = [...current.keys()].filter((slot) => heldByOld.has(slot)).length;
-  const slots: number[] = [];
-  for (let slot = 0; slot < desired.replicas; slot += 1) {
-    if (current.has(slot)) {
+type TSteps = { creates: { slot: number; pinnedNodeId?: string }[]; remove: TRemoval[] };
+
+/**
+ * The rolling update's budget, as in a Kubernetes Deployment: at most replicas + maxSurge
+ * rows at once, at least replicas - maxUnavailable of them ready. A slot whose incumbent
+ * still serves gets its successor first while the surge allows, else loses its incumbent
+ * first while the unavailability allows; otherwise it waits for a later pass.
+ */
+function planSteps(replicas: number, slots: Map<number, TSlot>, ctx: TAppContext): TSteps {
+  const update = ctx.desired.update ?? DEFAULT_UPDATE_POLICY;
+  const steps: TSteps = { creates: [], remove: [] };
+  let total = 0;
+  let available = 0;
+  for (let slot = 0; slot < replicas; slot += 1) {
+    const entry = slots.get(slot);
+    const rows = entry ? [...entry.incumbents.map((i) => i.row), entry.successor] : [];
+    const present = rows.filter((row) => row !== undefined);
+    total += Math.max(present.length, 1);
+    available += present.filter((row) => isReady(row, ctx.listed)).length;
+    if (!entry || (entry.successor === undefined && entry.incumbents.length === 0)) {
+      steps.creates.push({ slot });
+    }
+  }
+  let surgeRoom = replicas + update.maxSurge - total;
+  const minAvailable = replicas - update.maxUnavailable;
+  const isPaused = ctx.desired.rollout?.state === "failed";
+  for (let slot = 0; slot < replicas; slot += 1) {
+    const entry = slots.get(slot);
+    const first = entry?.incumbents[0];
+    if (!entry || entry.successor !== undefined || !first) {
       continue;
     }
-    if (heldByOld.has(slot)) {
-      if (inFlight >= UPDATE_SURGE) {
-        continue;
-      }
-      inFlight += 1;
+    // A failed rollout holds: old replicas keep serving until someone acts.
+    if (isPaused && !ctx.same.has(first.row.revisionId)) {
+      continue;
     }
-    slots.push(slot);
+    const pinnedNodeId = first.row.moveToNodeId ?? undefined;
+    if (surgeRoom > 0) {
+      surgeRoom -= 1;
+      steps.creates.push({ slot, pinnedNodeId });
+      continue;
+    }
+    const readyCount = entry.incumbents.filter(({ row }) => isReady(row, ctx.listed)).length;
+    if (available - readyCount >= minAvailable) {
+      available -= readyCount;
+      steps.remove.push(...entry.incumbents);
+      steps.creates.push({ slot, pinnedNodeId });
+    }
   }
+  steps.creates.sort((a, b) => a.slot - b.slot);
 
-  return slots;
+  return steps;
 }
 
 function byHighestSlot(a: { row: TReplicaRow }, b: { row: TReplicaRow }): number {
@@ -200,6 +328,14 @@ function syncRunning(
   if (EXITED.has(own.state)) {
     return planCrash(row, own, ctx);
   }
+  const startedAt = row.startedAt?.getTime();
+  if (
+    (row.restartCount ?? 0) > 0 &&
+    startedAt !== undefined &&
+    ctx.now - startedAt >= STABLE_RUN_MS
+  ) {
+    return [{ kind: "resetRestarts", replicaId: row.id }];
+  }
 
   return [];
 }
@@ -214,7 +350,11 @@ function syncStarting(
     return [{ kind: "ensureContainer", replicaId: row.id, nodeId }];
   }
   if (own.state === "running") {
-    return [{ kind: "markRunning", replicaId: row.id, containerId: own.id, ports: own.ports }];
+    const health = ctx.hasHealthCheck ? "starting" : "none";
+
+    return [
+      { kind: "markRunning", replicaId: row.id, containerId: own.id, ports: own.ports, health },
+    ];
   }
   if (EXITED.has(own.state)) {
     return planCrash(row, own, ctx);
@@ -260,7 +400,12 @@ function syncRow(
 // 4. Crash restarts
 // ---------------------------------------------------------------------------------------------
 
-type TSyncContext = { listed: ReadonlySet<string>; restart: TRestartPolicy; now: number };
+type TSyncContext = {
+  listed: ReadonlySet<string>;
+  restart: TRestartPolicy;
+  hasHealthCheck: boolean;
+  now: number;
+};
 
 /** The wait before restart number restartCount + 1: doubling from the initial, capped. */
 export function backoffMs(restart: TRestartPolicy, restartCount: number): number {
@@ -322,57 +467,155 @@ function refsOf(containers: readonly TObservedContainer[] = []): TContainerRef[]
   return containers.map((container) => ({ nodeId: container.nodeId, containerId: container.id }));
 }
 
+function removalsOf(
+  removals: readonly TRemoval[],
+  containersOf: ReadonlyMap<string, TObservedContainer[]>,
+): TAction[] {
+  return [...removals].sort(byHighestSlot).map(({ row, reason }) => ({
+    kind: "removeReplica",
+    replicaId: row.id,
+    containers: refsOf(containersOf.get(row.id)),
+    reason,
+  }));
+}
+
+/**
+ * The rollout's verdict: failed as soon as a replica of the new revision fails or turns
+ * unhealthy; done once every slot has a ready replica of it and nothing else is left.
+ */
+function planRollout(
+  desired: TDesiredApp,
+  rows: readonly TReplicaRow[],
+  settled: { replicas: number; slots: Map<number, TSlot>; isClean: boolean },
+  { listed, same }: Pick<TAppContext, "listed" | "same">,
+): TAction[] {
+  const rollout = desired.rollout;
+  if (rollout?.state !== "progressing") {
+    return [];
+  }
+  const broken = rows.find(
+    (row) => same.has(row.revisionId) && (row.state === "failed" || row.health === "unhealthy"),
+  );
+  if (broken) {
+    const message = `replica ${broken.slot} of the new revision ${problemOf(broken)}`;
+
+    return [{ kind: "failRollout", appId: desired.appId, rolloutId: rollout.id, message }];
+  }
+  const slots = [...Array(settled.replicas).keys()].map((slot) => settled.slots.get(slot));
+  const isDone =
+    settled.isClean &&
+    slots.every(
+      (slot) =>
+        slot?.successor !== undefined &&
+        slot.incumbents.length === 0 &&
+        isReady(slot.successor, listed),
+    );
+
+  return isDone ? [{ kind: "completeRollout", appId: desired.appId, rolloutId: rollout.id }] : [];
+}
+
+function problemOf(row: TReplicaRow): string {
+  if (row.state === "failed") {
+    return `failed: ${row.lastError ?? "no reason given"}`;
+  }
+
+  return `failed its health check: ${row.healthMessage ?? "no answer"}`;
+}
+
+/** A current replica failing its health check outside a rollout is restarted like a crash. */
+function planRecycles(
+  slots: Map<number, TSlot>,
+  containersOf: ReadonlyMap<string, TObservedContainer[]>,
+  isRollingOut: boolean,
+): TAction[] {
+  if (isRollingOut) {
+    return [];
+  }
+
+  return [...slots.values()].flatMap(({ successor }) => {
+    const own = successor
+      ? containersOf.get(successor.id)?.find((c) => c.nodeId === successor.nodeId)
+      : undefined;
+    if (!successor || successor.state !== "running" || successor.health !== "unhealthy") {
+      return [];
+    }
+    if (!own || own.state !== "running") {
+      return [];
+    }
+    const message = `health check failed: ${successor.healthMessage ?? "no answer"}`;
+    const container = { nodeId: own.nodeId, containerId: own.id };
+
+    return [{ kind: "recycle", replicaId: successor.id, container, message } as const];
+  });
+}
+
 /** The actions for one app, in the order they should run. */
 export function planApp(
   desired: TDesiredApp,
   rows: readonly TReplicaRow[],
   containersOf: ReadonlyMap<string, TObservedContainer[]>,
-  listed: ReadonlySet<string>,
-  now: number,
+  input: Pick<TReconcileInput, "listedNodeIds" | "drainingNodeIds" | "lostNodeIds" | "now">,
 ): TAction[] {
-  const same = new Set([desired.revisionId, ...(desired.sameSpecRevisionIds ?? [])]);
-  const current = splitCurrent(
+  const ctx: TAppContext = {
     desired,
-    rows.filter((row) => same.has(row.revisionId)),
-  );
-  const old = splitOld(
-    desired,
-    rows.filter((row) => !same.has(row.revisionId)),
-    current.bySlot,
-  );
-  const kept = [...current.bySlot.values(), ...old.keep];
-  const toPlace = [...current.bySlot.values()].filter(
-    (row) => row.nodeId === null && (row.state === "pending" || row.state === "unplaced"),
-  );
-  const removals: TAction[] = [...current.remove, ...old.remove]
-    .sort(byHighestSlot)
-    .map(({ row, reason }) => ({
-      kind: "removeReplica",
-      replicaId: row.id,
-      containers: refsOf(containersOf.get(row.id)),
-      reason,
-    }));
-  const creates: TAction[] = slotsToCreate(desired, current.bySlot, old.keep).map((slot) => ({
+    listed: input.listedNodeIds,
+    draining: input.drainingNodeIds ?? new Set(),
+    lost: input.lostNodeIds ?? new Set(),
+    same: new Set([desired.revisionId, ...(desired.sameSpecRevisionIds ?? [])]),
+  };
+  const { replicas, slots, remove } = sortIntoSlots(rows, ctx);
+  for (const slot of slots.values()) {
+    settleIncumbents(slot, ctx, remove);
+  }
+  const isClean = remove.length === 0;
+  const steps = planSteps(replicas, slots, ctx);
+  const removedIds = new Set(steps.remove.map(({ row }) => row.id));
+  const kept = [...slots.values()].flatMap((slot) => [
+    ...(slot.successor ? [slot.successor] : []),
+    ...slot.incumbents.map(({ row }) => row).filter((row) => !removedIds.has(row.id)),
+  ]);
+  const creates: TAction[] = steps.creates.map(({ slot, pinnedNodeId }) => ({
     kind: "createRow",
     appId: desired.appId,
     revisionId: desired.revisionId,
     slot,
+    ...(pinnedNodeId ? { pinnedNodeId } : {}),
   }));
-  const place: TAction[] =
-    toPlace.length === 0
-      ? []
-      : [
-          {
-            kind: "place",
-            appId: desired.appId,
-            revisionId: desired.revisionId,
-            replicaIds: toPlace.sort((a, b) => a.slot - b.slot).map((row) => row.id),
-          },
-        ];
-  const ctx = { listed, now, restart: desired.restart ?? DEFAULT_RESTART_POLICY };
-  const syncs = kept.flatMap((row) => syncRow(row, containersOf.get(row.id) ?? [], ctx));
+  const toPlace = kept
+    .filter((row) => row.nodeId === null && (row.state === "pending" || row.state === "unplaced"))
+    .sort((a, b) => a.slot - b.slot);
+  // A re-pack move's successor is placed on its own: it goes to one node, the rest anywhere.
+  const groups = [
+    toPlace.filter((row) => !row.pinnedNodeId),
+    ...toPlace.filter((row) => row.pinnedNodeId).map((row) => [row]),
+  ].filter((group) => group.length > 0);
+  const place: TAction[] = groups.map((group) => ({
+    kind: "place",
+    appId: desired.appId,
+    revisionId: desired.revisionId,
+    replicaIds: group.map((row) => row.id),
+  }));
+  const sync: TSyncContext = {
+    listed: ctx.listed,
+    now: input.now,
+    restart: desired.restart ?? DEFAULT_RESTART_POLICY,
+    hasHealthCheck: desired.hasHealthCheck ?? false,
+  };
+  const syncs = kept.flatMap((row) => syncRow(row, containersOf.get(row.id) ?? [], sync));
+  const rollout = planRollout(desired, rows, { replicas, slots, isClean }, ctx);
+  const recycles = planRecycles(slots, containersOf, desired.rollout?.state === "progressing");
+  const removeApp: TAction[] =
+    desired.isDeleting && rows.length === 0 ? [{ kind: "removeApp", appId: desired.appId }] : [];
 
-  return [...removals, ...creates, ...place, ...syncs];
+  return [
+    ...removalsOf([...remove, ...steps.remove], containersOf),
+    ...creates,
+    ...place,
+    ...syncs,
+    ...recycles,
+    ...rollout,
+    ...removeApp,
+  ];
 }
 
 /** Containers whose replica id no row knows: Berth made them, nothing wants them. */
@@ -408,8 +651,7 @@ export function planReconcile(input: TReconcileInput): TAction[] {
       desired,
       input.rows.filter((row) => row.appId === desired.appId),
       containersOf,
-      input.listedNodeIds,
-      input.now,
+      input,
     ),
   );
 

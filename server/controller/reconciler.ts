@@ -8,13 +8,20 @@
  * while the previous pass changed something (bounded), so a deploy takes a few quick passes:
  * rows, then placement, then containers.
  *
- * Sections: 1 the loop, 2 observing, 3 rows and placement, 4 containers, 5 removal, 6 writes.
+ * Sections: 1 the loop, 2 observing, 3 rows and placement, 4 containers, 5 removal,
+ * 6 rollouts and deletes, 7 writes.
  */
 import type Docker from "dockerode";
 import type { Logger } from "pino";
 
 import { diffSpecs } from "@/server/apps/diff";
-import { fullSpecOf, maskedSpecOf } from "@/server/apps/service";
+import {
+  SYSTEM_AUTHOR,
+  finishDeleteApp,
+  fullSpecOf,
+  maskedSpecOf,
+  rollbackApp,
+} from "@/server/apps/service";
 import { loadCluster, toSchedulerSpec } from "@/server/apps/snapshot";
 import type { TAppSpec } from "@/server/apps/spec";
 import { SYSTEM_ACTOR } from "@/server/auth/principal";
@@ -26,6 +33,7 @@ import type {
   PrismaClient,
   Replica,
   Revision,
+  Rollout,
 } from "@/server/db/generated/client";
 import {
   type TEngineTarget,
@@ -37,6 +45,7 @@ import {
   pullImage,
   removeContainer,
   startContainer,
+  stopContainer,
 } from "@/server/docker/engine";
 import {
   LABEL_APP,
@@ -55,11 +64,11 @@ import {
   type TContainerRef,
   type TDesiredApp,
   type TObservedContainer,
-  type TPublished,
   planReconcile,
 } from "./reconcile-plan";
 
 export const RECONCILE_INTERVAL_MS = 1000;
+export const FAILOVER_AFTER_MS = 30_000;
 /** A registry that does not answer must not hold a replica (or a test) for long. */
 export const PULL_TIMEOUT_MS = 10_000;
 /** Passes in a row without waiting for the interval, while each one still changes something. */
@@ -75,6 +84,8 @@ export type TReconcilerOptions = {
   installationId: string;
   /** Whether a missing image may be pulled from its registry (off in tests: no network). */
   canPullImages: boolean;
+  /** How long a node may stay unreachable before its replicas are placed elsewhere. */
+  failoverAfterMs?: number;
   intervalMs?: number;
   pullTimeoutMs?: number;
 };
@@ -165,16 +176,39 @@ export class Reconciler {
   async pass(): Promise<boolean> {
     const observed = await this.observe();
     // Rows are read after the containers are listed: see planReconcile.
-    const [rows, apps] = await Promise.all([
-      this.options.db.replica.findMany({ orderBy: [{ slot: "asc" }, { createdAt: "asc" }] }),
-      this.options.db.app.findMany({ include: { currentRevision: true } }),
+    const { db } = this.options;
+    const [rows, apps, rollouts, nodes] = await Promise.all([
+      db.replica.findMany({ orderBy: [{ slot: "asc" }, { createdAt: "asc" }] }),
+      db.app.findMany({ include: { currentRevision: true } }),
+      db.rollout.findMany({ where: { state: { in: ["progressing", "failed"] } } }),
+      db.node.findMany(),
     ]);
     const desired = await Promise.all(
       apps.flatMap((app) =>
-        app.currentRevision ? [this.desiredOf(app, app.currentRevision, rows)] : [],
+        app.currentRevision ? [this.desiredOf(app, app.currentRevision, rows, rollouts)] : [],
       ),
     );
-    const actions = planReconcile({ apps: desired, rows, ...observed, now: Date.now() });
+    const now = Date.now();
+    const failoverAfterMs = this.options.failoverAfterMs ?? FAILOVER_AFTER_MS;
+    const lostNodeIds = new Set(
+      nodes
+        .filter((node) => node.health === "unreachable")
+        .filter(
+          (node) => now - (node.lastHeartbeatAt ?? node.createdAt).getTime() > failoverAfterMs,
+        )
+        .map((node) => node.id),
+    );
+    const drainingNodeIds = new Set(
+      nodes.filter((node) => node.availability === "draining").map((node) => node.id),
+    );
+    const actions = planReconcile({
+      apps: desired,
+      rows,
+      ...observed,
+      drainingNodeIds,
+      lostNodeIds,
+      now,
+    });
     if (actions.length > 0) {
       this.log.debug({ actions: actions.length }, "reconcile pass");
     }
@@ -190,6 +224,7 @@ export class Reconciler {
     app: App,
     current: Revision,
     rows: readonly Replica[],
+    rollouts: readonly Rollout[],
   ): Promise<TDesiredApp> {
     const olderIds = [
       ...new Set(
@@ -209,12 +244,23 @@ export class Reconciler {
       }
     }
 
+    const spec = maskedSpecOf(current);
+    const sameSpecRevisionIds = olderIds.filter((id) => this.sameSpec.get(`${id}:${current.id}`));
+    const same = new Set([current.id, ...sameSpecRevisionIds]);
+    const rollout = rollouts.find((r) => r.appId === app.id && same.has(r.toRevisionId));
+
     return {
       appId: app.id,
       revisionId: current.id,
-      replicas: maskedSpecOf(current).replicas,
-      restart: maskedSpecOf(current).restart,
-      sameSpecRevisionIds: olderIds.filter((id) => this.sameSpec.get(`${id}:${current.id}`)),
+      replicas: spec.replicas,
+      restart: spec.restart,
+      update: spec.update,
+      hasHealthCheck: spec.healthCheck !== undefined,
+      sameSpecRevisionIds,
+      isDeleting: app.deleteRequestedAt !== null,
+      ...(rollout && (rollout.state === "progressing" || rollout.state === "failed")
+        ? { rollout: { id: rollout.id, state: rollout.state } }
+        : {}),
     };
   }
 
@@ -250,13 +296,13 @@ export class Reconciler {
   private dispatch(action: TAction): Promise<boolean> {
     switch (action.kind) {
       case "createRow":
-        return this.createRow(action.appId, action.revisionId, action.slot);
+        return this.createRow(action);
       case "place":
         return this.place(action.appId, action.revisionId, action.replicaIds);
       case "ensureContainer":
         return this.ensureContainer(action.replicaId);
       case "markRunning":
-        return this.markRunning(action.replicaId, action.containerId, action.ports);
+        return this.markRunning(action);
       case "markFailed":
         return this.markFailed(action.replicaId, action.message);
       case "scheduleRestart":
@@ -273,6 +319,16 @@ export class Reconciler {
         return this.removeReplica(action.replicaId, action.containers, action.reason);
       case "removeContainer":
         return this.removeOrphan(action.container, action.reason);
+      case "recycle":
+        return this.recycle(action.replicaId, action.container, action.message);
+      case "resetRestarts":
+        return this.resetRestarts(action.replicaId);
+      case "failRollout":
+        return this.failRollout(action.appId, action.rolloutId, action.message);
+      case "completeRollout":
+        return this.completeRollout(action.appId, action.rolloutId);
+      case "removeApp":
+        return this.removeApp(action.appId);
     }
   }
 
@@ -356,9 +412,10 @@ export class Reconciler {
   // 3. Rows and placement
   // -------------------------------------------------------------------------------------------
 
-  private async createRow(appId: string, revisionId: string, slot: number): Promise<boolean> {
+  private async createRow(action: Extract<TAction, { kind: "createRow" }>): Promise<boolean> {
+    const { appId, revisionId, slot, pinnedNodeId = null } = action;
     const row = await this.options.db.replica.create({
-      data: { appId, revisionId, slot, state: "pending" },
+      data: { appId, revisionId, slot, state: "pending", pinnedNodeId },
     });
     this.log.info({ appId, replicaId: row.id, slot }, "replica added");
     await publishChange({ topic: "app", appId });
@@ -378,8 +435,13 @@ export class Reconciler {
       ...toSchedulerSpec(appId, maskedSpecOf(revision), cluster.appIdsByName),
       replicas: replicaIds.length,
     };
-    const result = planPlacement(cluster.snapshot, request, this.options.epoch);
     const rows = await db.replica.findMany({ where: { id: { in: replicaIds } } });
+    // A re-pack move's successor (placed alone) goes to its node or nowhere.
+    const pinned = rows.length === 1 ? rows[0]?.pinnedNodeId : null;
+    const snapshot = pinned
+      ? { ...cluster.snapshot, nodes: cluster.snapshot.nodes.filter((n) => n.id === pinned) }
+      : cluster.snapshot;
+    const result = planPlacement(snapshot, request, this.options.epoch);
     const writes = replicaIds.map((replicaId, index) => {
       const placed = result.plan.placements.find((p) => p.replicaIndex === index);
       const explanation = (result.explanation.replicas[index] ?? {}) as Prisma.InputJsonValue;
@@ -488,7 +550,8 @@ export class Reconciler {
       return true;
     }
 
-    return this.markRunning(replicaId, containerId, details.ports);
+    // The next pass marks it running with the health it starts with.
+    return true;
   }
 
   /** Undefined when the image is there (or was pulled); else the message for the replica. */
@@ -627,20 +690,133 @@ export class Reconciler {
     return true;
   }
 
+  /** Stops a replica that fails its health check; its restart then follows the crash path. */
+  private async recycle(replicaId: string, ref: TContainerRef, message: string) {
+    const engine = this.engineOf(ref.nodeId);
+    await stopContainer(engine.docker, engine.target, ref.containerId);
+    const replica = await this.options.db.replica.findUniqueOrThrow({
+      where: { id: replicaId },
+      include: { app: true },
+    });
+    this.log.warn({ appId: replica.appId, replicaId, reason: message }, "replica recycled");
+    await this.announce(replica.appId, {
+      kind: "replica.unhealthy",
+      severity: "warning",
+      message: `replica ${replica.slot} of ${replica.app.name} stopped to restart: ${message}`,
+      actor: SYSTEM_ACTOR,
+      appId: replica.appId,
+      nodeId: ref.nodeId,
+      data: { replicaId, containerId: ref.containerId },
+    });
+
+    return true;
+  }
+
+  private async resetRestarts(replicaId: string): Promise<boolean> {
+    const { count } = await this.options.db.replica.updateMany({
+      where: { id: replicaId, state: "running" },
+      data: { restartCount: 0 },
+    });
+
+    return count > 0;
+  }
+
   // -------------------------------------------------------------------------------------------
-  // 6. State writes, each with its event and change notification
+  // 6. Rollouts and deletes
+  // -------------------------------------------------------------------------------------------
+
+  /**
+   * Marks the rollout failed (once, whatever the passes) and, when the spec asks for it, rolls
+   * back to the revision it started from as a new revision made by Berth.
+   */
+  private async failRollout(appId: string, rolloutId: string, message: string) {
+    const { db } = this.options;
+    const { count } = await db.rollout.updateMany({
+      where: { id: rolloutId, state: "progressing" },
+      data: { state: "failed", message, finishedAt: new Date() },
+    });
+    if (count === 0) {
+      return false;
+    }
+    const rollout = await db.rollout.findUniqueOrThrow({
+      where: { id: rolloutId },
+      include: { app: { include: { currentRevision: true } } },
+    });
+    const name = rollout.app.name;
+    const current = rollout.app.currentRevision;
+    const canRollBack =
+      current !== null && maskedSpecOf(current).update.autoRollback && rollout.fromNumber !== null;
+    this.log.warn({ appId, rolloutId, reason: message }, "rollout failed");
+    await this.announce(appId, {
+      kind: "app.rolloutFailed",
+      severity: "error",
+      message:
+        `update of ${name} to revision ${rollout.toNumber} failed: ${message}. ` +
+        (canRollBack
+          ? `Rolling back to revision ${rollout.fromNumber}.`
+          : "It is held: old replicas keep serving until you roll back or deploy a fix."),
+      actor: SYSTEM_ACTOR,
+      appId,
+      data: { rolloutId, to: rollout.toNumber, from: rollout.fromNumber },
+    });
+    if (canRollBack && rollout.fromNumber !== null) {
+      await rollbackApp(db, appId, rollout.fromNumber, SYSTEM_AUTHOR, { isAutomatic: true });
+    }
+
+    return true;
+  }
+
+  private async completeRollout(appId: string, rolloutId: string): Promise<boolean> {
+    const { db } = this.options;
+    const { count } = await db.rollout.updateMany({
+      where: { id: rolloutId, state: "progressing" },
+      data: { state: "succeeded", message: null, finishedAt: new Date() },
+    });
+    if (count === 0) {
+      return false;
+    }
+    const rollout = await db.rollout.findUniqueOrThrow({
+      where: { id: rolloutId },
+      include: { app: true },
+    });
+    this.log.info({ appId, rolloutId }, "rollout done");
+    await this.announce(appId, {
+      kind: "app.rolloutSucceeded",
+      message: `${rollout.app.name} runs revision ${rollout.toNumber} on every replica`,
+      actor: SYSTEM_ACTOR,
+      appId,
+      data: { rolloutId, to: rollout.toNumber, from: rollout.fromNumber },
+    });
+
+    return true;
+  }
+
+  private async removeApp(appId: string): Promise<boolean> {
+    await finishDeleteApp(this.options.db, appId);
+    this.log.info({ appId }, "app removed");
+
+    return true;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // 7. State writes, each with its event and change notification
   // -------------------------------------------------------------------------------------------
 
   /** Conditional on the state, so a replica is announced started once, however many passes. */
-  private async markRunning(
-    replicaId: string,
-    containerId: string,
-    ports: TPublished[],
-  ): Promise<boolean> {
+  private async markRunning(action: Extract<TAction, { kind: "markRunning" }>) {
+    const { replicaId, containerId, ports, health } = action;
     const { db } = this.options;
     const { count } = await db.replica.updateMany({
       where: { id: replicaId, state: { in: ["placed", "starting"] } },
-      data: { state: "running", containerId, hostPorts: ports, lastError: null },
+      data: {
+        state: "running",
+        containerId,
+        hostPorts: ports,
+        lastError: null,
+        health,
+        healthMessage: null,
+        startedAt: new Date(),
+      },
     });
     if (count === 0) {
       return false;
@@ -738,7 +914,11 @@ export function containerNameOf(appName: string, slot: number, replicaId: string
  * The container for a spec on a node: env and opened secrets as Env, limits (not requests,
  * which are the scheduler's) as cgroup limits, ports published on the node's own address.
  */
-export function containerSpecOf(spec: TAppSpec, node: Pick<Node, "advertiseAddress">) {
+export function containerSpecOf(
+  spec: TAppSpec,
+  node: Pick<Node, "advertiseAddress">,
+  appName: string = spec.name,
+) {
   const env = Object.entries({ ...spec.env, ...spec.secrets }).map(([k, v]) => `${k}=${v}`);
   const { cpuLimitMillis, memoryLimitBytes } = spec.resources;
 
@@ -755,5 +935,28 @@ export function containerSpecOf(spec: TAppSpec, node: Pick<Node, "advertiseAddre
       hostIp: node.advertiseAddress,
       hostPort: port.hostPort,
     })),
+    mounts: spec.volumes.map((volume) =>
+      volume.kind === "bind"
+        ? {
+            type: "bind" as const,
+            source: volume.hostPath,
+            target: volume.mountPath,
+            readOnly: volume.readOnly,
+          }
+        : {
+            type: "volume" as const,
+            source: volumeNameOf(appName, volume.name),
+            target: volume.mountPath,
+            readOnly: volume.readOnly,
+          },
+    ),
   };
+}
+
+/**
+ * `berth-<app>-<volume>`: a named volume belongs to its app, so two apps that both call theirs
+ * `data` never share one on a node.
+ */
+export function volumeNameOf(appName: string, volume: string): string {
+  return `berth-${appName}-${volume}`;
 }

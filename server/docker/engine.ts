@@ -294,6 +294,8 @@ export type TReplicaContainerSpec = {
   nanoCpus?: number;
   memoryBytes?: number;
   ports: { containerPort: number; protocol: string; hostIp: string; hostPort?: number }[];
+  /** Named volumes (created by the engine on first use) and host directories. */
+  mounts?: { type: "volume" | "bind"; source: string; target: string; readOnly: boolean }[];
 };
 
 type TApiFailure = Error & { statusCode?: number; json?: { message?: string } | null };
@@ -490,6 +492,12 @@ function createOptionsOf(spec: TReplicaContainerSpec): Docker.ContainerCreateOpt
       PortBindings: bindings,
       // Berth restarts and replaces replicas itself; the engine must not race it.
       RestartPolicy: { Name: "no" },
+      Mounts: (spec.mounts ?? []).map((mount) => ({
+        Type: mount.type,
+        Source: mount.source,
+        Target: mount.target,
+        ReadOnly: mount.readOnly,
+      })),
       ...(spec.nanoCpus === undefined ? {} : { NanoCpus: spec.nanoCpus }),
       ...(spec.memoryBytes === undefined ? {} : { Memory: spec.memoryBytes }),
     },
@@ -561,4 +569,89 @@ export async function removeContainer(docker: Docker, target: TEngineTarget, id:
       }
     }
   });
+}
+
+/** Stops a container (SIGTERM, then SIGKILL after the grace period) and keeps it. */
+export async function stopContainer(docker: Docker, target: TEngineTarget, id: string) {
+  await apiCall(target, `refused to stop container ${id.slice(0, 12)}`, async () => {
+    try {
+      await docker.getContainer(id).stop({ t: STOP_GRACE_S });
+    } catch (error) {
+      // 304: already stopped; 404: gone, which stops it too.
+      if (statusOf(error) !== 304 && statusOf(error) !== 404) {
+        throw error;
+      }
+    }
+  });
+}
+
+/** What a command run in a container said: its exit code and the start of its output. */
+export type TExecResult = { exitCode: number | null; output: string };
+
+const EXEC_OUTPUT_MAX_BYTES = 4096;
+
+/**
+ * Runs an argv command in a running container (never through a shell) and waits for it, up
+ * to timeoutMs; a command still running then counts as failed with a null exit code.
+ */
+export async function execInContainer(
+  docker: Docker,
+  target: TEngineTarget,
+  id: string,
+  argv: string[],
+  timeoutMs: number,
+): Promise<TExecResult> {
+  const exec = await apiCall(target, `refused to run a command in ${id.slice(0, 12)}`, () =>
+    docker.getContainer(id).exec({ Cmd: argv, AttachStdout: true, AttachStderr: true }),
+  );
+  const stream = await apiCall(target, `refused to run a command in ${id.slice(0, 12)}`, () =>
+    exec.start({ hijack: true, stdin: false }),
+  );
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const finished = new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    stream.on("data", (chunk: Buffer) => {
+      if (size < EXEC_OUTPUT_MAX_BYTES) {
+        chunks.push(chunk);
+        size += chunk.length;
+      }
+    });
+    const done = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    stream.on("end", done);
+    stream.on("close", done);
+    stream.on("error", done);
+  });
+  const hasFinished = await finished;
+  stream.destroy();
+  const output = demuxedText(Buffer.concat(chunks)).slice(0, EXEC_OUTPUT_MAX_BYTES);
+  if (!hasFinished) {
+    return { exitCode: null, output: `timed out after ${timeoutMs} ms. ${output}`.trim() };
+  }
+  const inspected = await apiCall(
+    target,
+    `refused to inspect a command in ${id.slice(0, 12)}`,
+    () => exec.inspect(),
+  );
+
+  return { exitCode: inspected.ExitCode ?? null, output };
+}
+
+/**
+ * The text of a multiplexed exec stream: each frame is an 8-byte header (stream type, three
+ * zero bytes, big-endian length) and its payload.
+ */
+export function demuxedText(raw: Buffer): string {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= raw.length) {
+    const length = raw.readUInt32BE(offset + 4);
+    parts.push(raw.subarray(offset + 8, Math.min(offset + 8 + length, raw.length)));
+    offset += 8 + length;
+  }
+
+  return Buffer.concat(parts).toString("utf8");
 }

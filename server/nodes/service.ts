@@ -260,7 +260,7 @@ export async function setNodeAvailability(
 }
 
 /** Replica states that hold a node: the replica runs there or is about to. */
-const ACTIVE_REPLICA_STATES = ["placed", "starting", "running", "unhealthy", "stopping"] as const;
+const ACTIVE_REPLICA_STATES = ["placed", "starting", "running", "stopping"] as const;
 
 /**
  * Berth replicas on a node: the database's rows, and (when the node answers) running

@@ -44,6 +44,7 @@ const TABLES = [
   "App",
   "Revision",
   "Replica",
+  "Rollout",
 ];
 
 export function testEnv(overrides: Record<string, string> = {}): TEnv {

@@ -8,7 +8,6 @@ const STATE_TONES: Record<TState, TTone> = {
   placed: "info",
   starting: "info",
   running: "ok",
-  unhealthy: "warn",
   stopping: "neutral",
   stopped: "neutral",
   failed: "danger",

@@ -10,7 +10,9 @@ import {
 import * as apps from "@/server/apps/service";
 import { ZDryRunResult, ZWhatIfResult, dryRun, whatIf } from "@/server/apps/snapshot";
 import { MAX_REPLICAS, ZAppSpec } from "@/server/apps/spec";
+import { ZReplicaView, listReplicas } from "@/server/apps/status";
 import type { TActor, TPrincipal } from "@/server/auth/principal";
+import { subscribeChanges } from "@/server/bus";
 
 import { createTRPCRouter, operatorProcedure, viewerProcedure } from "../trpc";
 
@@ -93,6 +95,16 @@ export const appRouter = createTRPCRouter({
       return { ok: true as const };
     }),
 
+  /** Each replica with its node, state, health, address and placement explanation. */
+  replicas: viewerProcedure
+    .input(ZAppId)
+    .output(z.array(ZReplicaView))
+    .query(async ({ ctx, input }) => {
+      await apps.getApp(ctx.db, { id: input.id });
+
+      return listReplicas(ctx.db, input.id);
+    }),
+
   revisions: viewerProcedure
     .input(ZAppId)
     .output(z.array(ZRevisionView))
@@ -114,6 +126,15 @@ export const appRouter = createTRPCRouter({
     .input(ZDryRunInput)
     .output(ZDryRunResult)
     .query(({ ctx, input }) => dryRun(ctx.db, input)),
+
+  /** The id of each app that changes (spec, replicas, health, rollout); viewers refetch it. */
+  watch: viewerProcedure.subscription(async function* ({ signal }) {
+    for await (const change of subscribeChanges(signal)) {
+      if (change.topic === "app") {
+        yield { appId: change.appId };
+      }
+    }
+  }),
 
   /** Where a node's replicas would go if it died now. */
   whatIf: viewerProcedure
