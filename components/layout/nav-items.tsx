@@ -5,7 +5,14 @@ import { usePathname } from "next/navigation";
 import type { ComponentType } from "react";
 
 import { cx } from "@/components/ui/cx";
-import { AppsIcon, EventsIcon, NodesIcon, OverviewIcon, SettingsIcon } from "@/components/ui/icons";
+import {
+  AppsIcon,
+  ContainersIcon,
+  EventsIcon,
+  NodesIcon,
+  OverviewIcon,
+  SettingsIcon,
+} from "@/components/ui/icons";
 
 type TNavItem = { href: string; label: string; Icon: ComponentType<{ className?: string }> };
 
@@ -13,6 +20,7 @@ export const NAV_ITEMS: readonly TNavItem[] = [
   { href: "/", label: "Overview", Icon: OverviewIcon },
   { href: "/nodes", label: "Nodes", Icon: NodesIcon },
   { href: "/apps", label: "Apps", Icon: AppsIcon },
+  { href: "/containers", label: "Containers", Icon: ContainersIcon },
   { href: "/events", label: "Events", Icon: EventsIcon },
   { href: "/settings", label: "Settings", Icon: SettingsIcon },
 ];
@@ -61,7 +69,7 @@ export function BottomNav() {
         "pb-[env(safe-area-inset-bottom)]",
       )}
     >
-      <ul className="grid grid-cols-5">
+      <ul className="grid grid-cols-6">
         {NAV_ITEMS.map(({ href, label, Icon }) => {
           const isCurrent = isActive(pathname, href);
 
@@ -76,7 +84,7 @@ export function BottomNav() {
                 )}
               >
                 <Icon className="size-5" />
-                {label}
+                <span className="max-w-full truncate px-0.5">{label}</span>
               </Link>
             </li>
           );

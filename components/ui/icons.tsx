@@ -58,6 +58,15 @@ export function EventsIcon(props: TIconProps) {
   );
 }
 
+export function ContainersIcon(props: TIconProps) {
+  return (
+    <Icon {...props}>
+      <rect x="3" y="6" width="18" height="12" rx="1.5" />
+      <path d="M7.5 9v6M12 9v6M16.5 9v6" />
+    </Icon>
+  );
+}
+
 export function SettingsIcon(props: TIconProps) {
   return (
     <Icon {...props}>

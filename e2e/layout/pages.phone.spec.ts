@@ -14,7 +14,16 @@ async function expectNoHorizontalScroll(page: Page, what: string) {
 test("every page fits a 390×844 phone without sideways scrolling", async ({ page }) => {
   await signIn(page);
   const id = await ensureNode(page, "lab-2", labEndpoint(2));
-  const pages = ["/", "/nodes", `/nodes/${id}`, "/nodes/new", "/apps", "/apps/new", "/events"];
+  const pages = [
+    "/",
+    "/nodes",
+    `/nodes/${id}`,
+    "/nodes/new",
+    "/apps",
+    "/apps/new",
+    "/containers",
+    "/events",
+  ];
   for (const path of [...pages, "/settings"]) {
     await page.goto(path);
     await expect(page.getByRole("main")).toBeVisible();
