@@ -84,7 +84,14 @@ export function AppsView() {
         description={
           "Images Berth runs as replicas across the nodes. Counts refresh every few seconds."
         }
-        actions={canOperate && hasApps ? <DeployButton /> : null}
+        actions={
+          canOperate ? (
+            <>
+              <ButtonLink href="/apps/import">Import Compose</ButtonLink>
+              {hasApps ? <DeployButton /> : null}
+            </>
+          ) : null
+        }
       />
       <PanelBoundary title="Apps">
         <AppsPanel />

@@ -1,4 +1,5 @@
 import { appRouter as appsRouter } from "./routers/app";
+import { composeRouter } from "./routers/compose";
 import { containerRouter } from "./routers/container";
 import { eventRouter } from "./routers/event";
 import { nodeRouter } from "./routers/node";
@@ -9,6 +10,7 @@ import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
   app: appsRouter,
+  compose: composeRouter,
   container: containerRouter,
   event: eventRouter,
   node: nodeRouter,
