@@ -1,5 +1,5 @@
 /** Lab helpers shared by the integration tests that run replicas on the lab's engines. */
-import { type TController, startController } from "@/server/controller";
+import { type TController, type TControllerOptions, startController } from "@/server/controller";
 import type { PrismaClient } from "@/server/db/generated/client";
 import {
   type TEngineTarget,
@@ -37,12 +37,16 @@ export async function removeAllBerthContainers(): Promise<void> {
 }
 
 /** A controller with the production heartbeat settings and no image pulls (no registry). */
-export function startTestController(db: PrismaClient): TController {
+export function startTestController(
+  db: PrismaClient,
+  overrides: Partial<TControllerOptions> = {},
+): TController {
   return startController({
     db,
     log: logger(),
     heartbeatIntervalMs: 1000,
     nodeTimeoutMs: 3000,
     canPullImages: false,
+    ...overrides,
   });
 }
