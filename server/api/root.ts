@@ -1,4 +1,5 @@
 import { appRouter as appsRouter } from "./routers/app";
+import { clusterRouter } from "./routers/cluster";
 import { composeRouter } from "./routers/compose";
 import { containerRouter } from "./routers/container";
 import { eventRouter } from "./routers/event";
@@ -10,6 +11,7 @@ import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
   app: appsRouter,
+  cluster: clusterRouter,
   compose: composeRouter,
   container: containerRouter,
   event: eventRouter,

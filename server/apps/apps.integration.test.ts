@@ -2,11 +2,10 @@
  * Apps' desired state through the real router on PostgreSQL: revisions, diffs, rollbacks,
  * sealed and masked secrets, and who may ask for bind mounts.
  */
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { PrismaClient } from "@/server/db/generated/client";
-import { callerFor, createPrincipal, openTestDb } from "@/server/test/harness";
+import { callerFor, createPrincipal, openTestDb, refusal } from "@/server/test/harness";
 
 import { SECRET_MASK } from "./spec";
 
@@ -28,18 +27,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await db.$disconnect();
 });
-
-async function refusal(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!(error instanceof TRPCError)) {
-    throw new Error(`expected a refusal, got ${String(error)}`);
-  }
-
-  return error;
-}
 
 /** Every place a secret could show: the app, its list, its revisions, diffs and events. */
 async function everyOutput(id: string): Promise<string> {

@@ -289,6 +289,11 @@ function planSteps(replicas: number, slots: Map<number, TSlot>, ctx: TAppContext
       continue;
     }
     const pinnedNodeId = first.row.moveToNodeId ?? undefined;
+    if (pinnedNodeId) {
+      // A re-pack moves one replica at a time, always successor first, whatever the budget.
+      steps.creates.push({ slot, pinnedNodeId });
+      continue;
+    }
     if (surgeRoom > 0) {
       surgeRoom -= 1;
       steps.creates.push({ slot, pinnedNodeId });

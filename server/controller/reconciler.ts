@@ -25,6 +25,7 @@ import {
 import { loadCluster, toSchedulerSpec } from "@/server/apps/snapshot";
 import type { TAppSpec } from "@/server/apps/spec";
 import { SYSTEM_ACTOR } from "@/server/auth/principal";
+import { advanceRepack } from "@/server/cluster/repack";
 import { publishChange, subscribeChanges } from "@/server/bus";
 import type {
   App,
@@ -212,8 +213,14 @@ export class Reconciler {
     if (actions.length > 0) {
       this.log.debug({ actions: actions.length }, "reconcile pass");
     }
+    const hasChanged = await this.apply(actions);
+    const hasMoved = await advanceRepack(db, now).catch((error: unknown) => {
+      this.log.warn({ err: error }, "re-pack step failed");
 
-    return this.apply(actions);
+      return false;
+    });
+
+    return hasChanged || hasMoved;
   }
 
   /**

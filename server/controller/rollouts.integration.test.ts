@@ -6,12 +6,18 @@ import { LABEL_APP } from "@/server/docker/labels";
 import { labEndpoint } from "@/server/test/config";
 import { callerFor, createPrincipal, lab, openTestDb, waitFor } from "@/server/test/harness";
 import { labContainers, removeAllBerthContainers, startTestController } from "@/server/test/lab";
+import {
+  CONVERGE_TIMEOUT_MS,
+  type TReplicaRow,
+  isReady,
+  rowsOf,
+  waitForReady,
+  watchUntil,
+} from "@/server/test/replicas";
 
 import type { TController } from "./index";
 
-const CONVERGE_TIMEOUT_MS = 60_000;
 const HTTP_TIMEOUT_MS = 3000;
-const SAMPLE_MS = 100;
 /** Short, so that a test sees a lost node's replicas move within seconds. */
 const FAILOVER_AFTER_MS = 2000;
 
@@ -40,39 +46,9 @@ const WEB: Partial<TAppSpec> & { name: string; image: string } = {
   update: { maxSurge: 1, maxUnavailable: 0, autoRollback: true },
 };
 
-type TRow = Awaited<ReturnType<typeof rowsOf>>[number];
-
-async function rowsOf(appId: string) {
-  return db.replica.findMany({
-    where: { appId },
-    include: { node: true, revision: true },
-    orderBy: { slot: "asc" },
-  });
-}
-
-function isReady(row: TRow): boolean {
-  return row.state === "running" && (row.health === "healthy" || row.health === "none");
-}
-
-/** Waits until exactly `count` replicas exist and all are ready (of revision `number`, if given). */
-async function waitForReady(appId: string, count: number, number?: number) {
-  return waitFor(
-    `${count} ready replicas${number === undefined ? "" : ` of revision ${number}`}`,
-    async () => {
-      const rows = await rowsOf(appId);
-      const ready = rows.filter(
-        (row) => isReady(row) && (number === undefined || row.revision.number === number),
-      );
-
-      return rows.length === count && ready.length === count ? ready : undefined;
-    },
-    { timeoutMs: CONVERGE_TIMEOUT_MS, intervalMs: SAMPLE_MS },
-  );
-}
-
 type THostPort = { hostIp: string; hostPort: number };
 
-async function versionOf(row: TRow): Promise<string> {
+async function versionOf(row: TReplicaRow): Promise<string> {
   const [port] = row.hostPorts as THostPort[];
   if (!port) {
     throw new Error("replica publishes no port");
@@ -83,31 +59,6 @@ async function versionOf(row: TRow): Promise<string> {
   });
 
   return ((await response.json()) as { version: string }).version;
-}
-
-/**
- * Samples ready replicas and containers until `done` holds: the lowest ready count and the
- * highest container count seen on the way, so a test can hold a rollout to its budget.
- */
-async function watchUntil(what: string, appId: string, done: () => Promise<boolean>) {
-  let minReady = Number.POSITIVE_INFINITY;
-  let maxContainers = 0;
-  await waitFor(
-    what,
-    async () => {
-      const [rows, containers] = await Promise.all([
-        rowsOf(appId),
-        labContainers(`${LABEL_APP}=${appId}`),
-      ]);
-      minReady = Math.min(minReady, rows.filter(isReady).length);
-      maxContainers = Math.max(maxContainers, containers.length);
-
-      return (await done()) ? true : undefined;
-    },
-    { timeoutMs: CONVERGE_TIMEOUT_MS, intervalMs: SAMPLE_MS },
-  );
-
-  return { minReady, maxContainers };
 }
 
 async function latestRollout(appId: string) {
@@ -136,7 +87,7 @@ describe("health checks", () => {
   it("marks web's replicas healthy through its http check", async () => {
     const app = await caller.app.create(WEB);
     webId = app.id;
-    const ready = await waitForReady(webId, 3);
+    const ready = await waitForReady(db, webId, 3);
 
     expect(ready.every((row) => row.health === "healthy")).toBe(true);
     expect(new Set(ready.map((row) => row.nodeId)).size).toBe(3);
@@ -164,7 +115,7 @@ describe("health checks", () => {
       },
     });
     for (const app of [tcp, command]) {
-      const [row] = await waitForReady(app.id, 1);
+      const [row] = await waitForReady(db, app.id, 1);
 
       expect(row?.health).toBe("healthy");
       await caller.app.delete({ id: app.id });
@@ -192,7 +143,7 @@ describe("health checks", () => {
     const restarted = await waitFor(
       "a restart after failed checks",
       async () => {
-        const [row] = await rowsOf(app.id);
+        const [row] = await rowsOf(db, app.id);
 
         return row && row.restartCount > 0 ? row : undefined;
       },
@@ -212,6 +163,7 @@ describe("rolling updates", () => {
     const app = await caller.app.update({ id: webId, spec: { ...WEB, image: "berth-demo/web:2" } });
     const number = app.revision.number;
     const seen = await watchUntil(
+      db,
       "the rollout to web:2 to succeed",
       webId,
       async () => (await latestRollout(webId))?.state === "succeeded",
@@ -219,7 +171,7 @@ describe("rolling updates", () => {
 
     expect(seen.minReady).toBeGreaterThanOrEqual(3);
     expect(seen.maxContainers).toBeLessThanOrEqual(4);
-    const ready = await waitForReady(webId, 3, number);
+    const ready = await waitForReady(db, webId, 3, number);
     for (const row of ready) {
       expect(await versionOf(row)).toBe("2");
     }
@@ -236,7 +188,7 @@ describe("rolling updates", () => {
       healthCheck: { ...HEALTHY_CHECK, path: "/missing" },
     };
     const failed = await caller.app.update({ id: webId, spec: broken });
-    const seen = await watchUntil("the automatic rollback to succeed", webId, async () => {
+    const seen = await watchUntil(db, "the automatic rollback to succeed", webId, async () => {
       const rollout = await latestRollout(webId);
 
       return rollout?.isAutomatic === true && rollout.state === "succeeded";
@@ -258,7 +210,7 @@ describe("rolling updates", () => {
     expect(after.spec.image).toBe(before.spec.image);
     expect(after.spec.healthCheck).toMatchObject({ path: "/health" });
     // Revision N's replicas run the spec rolled back to, so they stay; only the broken go.
-    const ready = await waitForReady(webId, 3);
+    const ready = await waitForReady(db, webId, 3);
     for (const row of ready) {
       expect(row.revision.number).toBe(before.revision.number);
       expect(await versionOf(row)).toBe("2");
@@ -279,7 +231,7 @@ describe("rolling updates", () => {
       async () => ((await latestRollout(webId))?.state === "failed" ? true : undefined),
       { timeoutMs: CONVERGE_TIMEOUT_MS },
     );
-    const rows = await rowsOf(webId);
+    const rows = await rowsOf(db, webId);
     const fresh = rows.filter((row) => row.revision.number === failed.revision.number);
     const old = rows.filter((row) => row.revision.number !== failed.revision.number);
 
@@ -288,7 +240,7 @@ describe("rolling updates", () => {
     expect((await caller.app.get({ id: webId })).status).toBe("updateFailed");
     // Rolling back by hand ends the hold.
     await caller.app.rollback({ id: webId, toRevision: before.revision.number });
-    await waitForReady(webId, 3);
+    await waitForReady(db, webId, 3);
   });
 });
 
@@ -296,8 +248,8 @@ describe("moving replicas", () => {
   it("moves replicas off a draining node, each successor ready before the old one stops", async () => {
     const lab3 = await db.node.findFirstOrThrow({ where: { name: "lab-3" } });
     await caller.node.drain({ id: lab3.id });
-    const seen = await watchUntil("no replica on lab-3", webId, async () => {
-      const rows = await rowsOf(webId);
+    const seen = await watchUntil(db, "no replica on lab-3", webId, async () => {
+      const rows = await rowsOf(db, webId);
 
       return rows.length === 3 && rows.every((row) => row.nodeId !== lab3.id && isReady(row));
     });
@@ -308,14 +260,14 @@ describe("moving replicas", () => {
 
   it("places replicas elsewhere when a node stays unreachable, and cleans up when it returns", async () => {
     const lab2 = await db.node.findFirstOrThrow({ where: { name: "lab-2" } });
-    const onLab2 = (await rowsOf(webId)).filter((row) => row.nodeId === lab2.id);
+    const onLab2 = (await rowsOf(db, webId)).filter((row) => row.nodeId === lab2.id);
 
     expect(onLab2.length).toBeGreaterThan(0);
     await lab("kill-node", "2");
     await waitFor(
       "web's replicas off lab-2",
       async () => {
-        const rows = await rowsOf(webId);
+        const rows = await rowsOf(db, webId);
 
         return rows.length === 3 && rows.every((row) => row.nodeId !== lab2.id && isReady(row))
           ? true

@@ -10,6 +10,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 
 import { createTRPCClient, httpLink } from "@trpc/client";
+import { TRPCError } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import superjson from "superjson";
 
@@ -45,6 +46,7 @@ const TABLES = [
   "Revision",
   "Replica",
   "Rollout",
+  "Repack",
 ];
 
 export function testEnv(overrides: Record<string, string> = {}): TEnv {
@@ -162,4 +164,17 @@ export async function waitFor<T>(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+/** The TRPCError a call is refused with; fails the test when the call succeeds instead. */
+export async function refusal(promise: Promise<unknown>): Promise<TRPCError> {
+  const error = await promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  if (!(error instanceof TRPCError)) {
+    throw new Error(`expected a refusal, got ${String(error)}`);
+  }
+
+  return error;
 }
