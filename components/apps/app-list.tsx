@@ -7,7 +7,12 @@ import { Cell, HeadCell, Table } from "@/components/ui/data-table";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { TABLE_QUERY, useMediaQuery } from "@/components/ui/use-media-query";
 
-import { RunningOfDesired } from "./replica-summary";
+import { useAppWatch } from "./live/use-app-watch";
+import { ReadyOfDesired } from "./replica-summary";
+import { AppStatusBadge } from "./status/app-status-badge";
+import { reservationOf } from "./status/app-status";
+import { UpdatedAgo } from "./status/updated-ago";
+import { useAppList } from "./use-app-list";
 
 function AppLink({ app }: { app: TAppSummary }) {
   return (
@@ -20,16 +25,28 @@ function AppLink({ app }: { app: TAppSummary }) {
   );
 }
 
+/** "1 CPU · 512 MiB" reserved in all; each replica's request in the title. */
+function Reserved({ app }: { app: TAppSummary }) {
+  const reserved = reservationOf(app);
+
+  return (
+    <span title={`each replica requests ${reserved.each}`} data-testid="app-reserved">
+      {reserved.cpu} · {reserved.memory}
+    </span>
+  );
+}
+
 function AppTable({ apps }: { apps: readonly TAppSummary[] }) {
   return (
     <Table
       head={
         <>
           <HeadCell>Name</HeadCell>
-          <HeadCell>Image</HeadCell>
-          <HeadCell className="text-right">Desired</HeadCell>
-          <HeadCell>Running</HeadCell>
+          <HeadCell>Status</HeadCell>
+          <HeadCell>Ready</HeadCell>
+          <HeadCell>Reserved</HeadCell>
           <HeadCell className="text-right">Revision</HeadCell>
+          <HeadCell>Image</HeadCell>
           <HeadCell>Updated</HeadCell>
         </>
       }
@@ -39,17 +56,23 @@ function AppTable({ apps }: { apps: readonly TAppSummary[] }) {
           key={app.id}
           data-testid="app-row"
           data-app-name={app.name}
+          data-status={app.status}
           className="hover:bg-sunken/40"
         >
           <Cell>
             <AppLink app={app} />
           </Cell>
-          <Cell className="max-w-72 font-mono text-xs wrap-anywhere text-muted">{app.image}</Cell>
-          <Cell className="text-right tabular-nums">{app.desiredReplicas}</Cell>
           <Cell>
-            <RunningOfDesired counts={app.replicaCounts} desired={app.desiredReplicas} />
+            <AppStatusBadge status={app.status} />
+          </Cell>
+          <Cell>
+            <ReadyOfDesired ready={app.readyReplicas} desired={app.desiredReplicas} />
+          </Cell>
+          <Cell className="whitespace-nowrap tabular-nums">
+            <Reserved app={app} />
           </Cell>
           <Cell className="text-right tabular-nums">{app.revision}</Cell>
+          <Cell className="max-w-72 font-mono text-xs wrap-anywhere text-muted">{app.image}</Cell>
           <Cell className="whitespace-nowrap text-muted tabular-nums">
             <RelativeTime at={app.updatedAt} />
           </Cell>
@@ -61,15 +84,25 @@ function AppTable({ apps }: { apps: readonly TAppSummary[] }) {
 
 function AppCard({ app }: { app: TAppSummary }) {
   return (
-    <li data-testid="app-row" data-app-name={app.name} className="space-y-2 px-4 py-3">
+    <li
+      data-testid="app-row"
+      data-app-name={app.name}
+      data-status={app.status}
+      className="space-y-2 px-4 py-3"
+    >
       <div className="flex items-start justify-between gap-3">
         <AppLink app={app} />
-        <RunningOfDesired counts={app.replicaCounts} desired={app.desiredReplicas} />
+        <span className="flex shrink-0 items-center gap-2">
+          <AppStatusBadge status={app.status} />
+          <ReadyOfDesired ready={app.readyReplicas} desired={app.desiredReplicas} />
+        </span>
       </div>
       <p className="font-mono text-xs wrap-anywhere text-muted">{app.image}</p>
       <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-xs">
-        <dt className="text-muted">Desired replicas</dt>
-        <dd className="text-right tabular-nums">{app.desiredReplicas}</dd>
+        <dt className="text-muted">Reserved</dt>
+        <dd className="text-right tabular-nums">
+          <Reserved app={app} />
+        </dd>
         <dt className="text-muted">Revision</dt>
         <dd className="text-right tabular-nums">{app.revision}</dd>
         <dt className="text-muted">Updated</dt>
@@ -81,18 +114,29 @@ function AppCard({ app }: { app: TAppSummary }) {
   );
 }
 
-/** Apps as a table on wide screens and as cards on phones; each app is in the page once. */
+/**
+ * Apps as a table on wide screens and as cards on phones; each app is in the page once. Below
+ * them, how old the list is; the apps stream keeps it live while the list shows.
+ */
 export function AppList({ apps }: { apps: readonly TAppSummary[] }) {
   const isWide = useMediaQuery(TABLE_QUERY);
-  if (isWide) {
-    return <AppTable apps={apps} />;
-  }
+  const { dataUpdatedAt } = useAppList();
+  const isLive = useAppWatch();
 
   return (
-    <ul className="divide-y divide-line">
-      {apps.map((app) => (
-        <AppCard key={app.id} app={app} />
-      ))}
-    </ul>
+    <>
+      {isWide ? (
+        <AppTable apps={apps} />
+      ) : (
+        <ul className="divide-y divide-line">
+          {apps.map((app) => (
+            <AppCard key={app.id} app={app} />
+          ))}
+        </ul>
+      )}
+      <p className="border-t border-line px-4 py-2">
+        <UpdatedAgo at={dataUpdatedAt} isLive={isLive} />
+      </p>
+    </>
   );
 }

@@ -8,13 +8,15 @@ export function runningOf(counts: TCounts): number {
   return counts.running ?? 0;
 }
 
-/** "2 / 3" running of desired, green when all run and amber while they converge. */
-export function RunningOfDesired({ counts, desired }: { counts: TCounts; desired: number }) {
-  const running = runningOf(counts);
+/** "2 / 3" ready of desired: green when all are ready, amber while they converge. */
+export function ReadyOfDesired({ ready, desired }: { ready: number; desired: number }) {
+  const tone = ready >= desired ? "ok" : ready === 0 && desired > 0 ? "danger" : "warn";
 
   return (
-    <Badge tone={running === desired ? "ok" : "warn"} hasDot data-testid="running-of-desired">
-      {running} / {desired}
-    </Badge>
+    <span title={`${ready} ready of ${desired} desired`} className="inline-flex">
+      <Badge tone={tone} data-testid="ready-of-desired">
+        {ready} / {desired}
+      </Badge>
+    </span>
   );
 }

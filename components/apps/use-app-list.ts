@@ -4,12 +4,15 @@ import { useQuery } from "@tanstack/react-query";
 
 import { useTRPC } from "@/components/trpc/client";
 
-/** Apps have no push stream yet, so their list and pages poll; replicas change in seconds. */
-export const APP_REFRESH_MS = 3_000;
+/**
+ * App changes are pushed by the live provider's app stream; this slow poll only covers a
+ * stream that is down without the page knowing.
+ */
+export const APP_FALLBACK_POLL_MS = 15_000;
 
-/** Every app with its replica counts, polled. */
+/** Every app with its status and replica counts, kept live. */
 export function useAppList() {
   const trpc = useTRPC();
 
-  return useQuery(trpc.app.find.queryOptions(undefined, { refetchInterval: APP_REFRESH_MS }));
+  return useQuery(trpc.app.find.queryOptions(undefined, { refetchInterval: APP_FALLBACK_POLL_MS }));
 }

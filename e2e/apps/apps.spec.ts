@@ -7,6 +7,8 @@ const APP = "web";
 const IMAGE = "berth-demo/web:1";
 /** The reconciler starts replicas on the lab's engines; a cold start takes a few seconds. */
 const CONVERGE_TIMEOUT_MS = 20_000;
+/** Deleting stops every replica first, then removes the app. */
+const DELETE_TIMEOUT_MS = 30_000;
 
 type TAppSummary = { id: string; name: string; replicaCounts: Record<string, number> };
 
@@ -17,23 +19,22 @@ async function findApp(page: Page): Promise<TAppSummary | undefined> {
 }
 
 test.afterAll(async ({ browser }) => {
-  // Stop the app's replicas through the API, whatever happened above, so later specs see
-  // clean nodes.
+  // Delete the app through the API if the test left it, so later specs see clean nodes.
   const page = await browser.newPage();
   await signIn(page);
   const app = await findApp(page);
   if (app) {
-    await trpc(page, "app.scale", { id: app.id, replicas: 0 });
+    await page.request.post("/api/trpc/app.delete", { data: { json: { id: app.id } } });
     await expect
-      .poll(async () => (await findApp(page))?.replicaCounts.running ?? 0, {
-        timeout: CONVERGE_TIMEOUT_MS,
-      })
-      .toBe(0);
+      .poll(async () => (await findApp(page)) === undefined, { timeout: DELETE_TIMEOUT_MS })
+      .toBe(true);
   }
   await page.close();
 });
 
-test("deploy an app with a placement preview, see it run, then scale it down", async ({ page }) => {
+test("deploy an app, see its replicas live with their placement, scale it, delete it", async ({
+  page,
+}) => {
   await signIn(page);
   await ensureNode(page, "lab-1", labEndpoint(1));
   await ensureNode(page, "lab-2", labEndpoint(2));
@@ -54,25 +55,61 @@ test("deploy an app with a placement preview, see it run, then scale it down", a
   await page.waitForURL(/\/apps\/[0-9a-f-]{36}$/);
   await expect(page.getByRole("heading", { level: 1 })).toContainText(APP);
   await expect(page.getByTestId("desired-replicas")).toHaveText("2");
-  await expect(page.getByTestId("running-replicas")).toHaveText("2", {
+
+  // The replicas come up in the panel as the reconciler reports them, without a reload.
+  const replicas = page.getByTestId("replica-row");
+  await expect(replicas).toHaveCount(2);
+  await expect(page.locator('[data-testid="replica-row"][data-state="running"]')).toHaveCount(2, {
     timeout: CONVERGE_TIMEOUT_MS,
   });
+  await expect(page.getByTestId("app-status")).toHaveText("Running", {
+    timeout: CONVERGE_TIMEOUT_MS,
+  });
+  await expect(page.getByTestId("ready-of-desired")).toHaveText("2 / 2");
+  const first = replicas.first();
+  await expect(first).toHaveAttribute("data-node-name", /^lab-[12]$/);
+  await expect(first.getByTestId("replica-node")).toHaveText(/^lab-[12]$/);
+  await expect(first.getByTestId("replica-state")).toHaveText("running");
+  await expect(first.getByTestId("replica-addresses")).toContainText(
+    /127\.0\.0\.\d+:\d+ → 8080\/tcp/,
+  );
 
+  // Opened, a replica says why it went where it is, with each scorer's score per node.
+  await first.getByRole("button", { name: "Placement of replica 0" }).click();
+  const explanation = page.getByTestId("placement-explanation");
+  await expect(explanation).toBeVisible();
+  await expect(explanation).toContainText(/nodes? of \d+ fit/);
+  const candidates = explanation.getByTestId("placement-candidate");
+  await expect(candidates.first()).toHaveAttribute("data-node-name", /^lab-[12]$/);
+  await expect(candidates.first()).toContainText("chosen");
+  await expect(candidates.first().getByTestId("scorer-score").first()).toHaveText(/^\d+(\.\d)?$/);
+
+  // Scaling from the app page: the replica list shrinks live.
   const scale = page.getByRole("form", { name: "Scale" });
   await scale.getByLabel("Replicas").fill("1");
   await scale.getByRole("button", { name: "Scale" }).click();
   await expect(page.getByTestId("desired-replicas")).toHaveText("1");
   await expect(page.getByTestId("app-revision")).toHaveText("revision 2");
-  await expect(page.getByTestId("running-replicas")).toHaveText("1", {
-    timeout: CONVERGE_TIMEOUT_MS,
-  });
+  await expect(replicas).toHaveCount(1, { timeout: CONVERGE_TIMEOUT_MS });
+  await expect(page.getByTestId("running-replicas")).toHaveText("1");
   await expect(page.getByTestId("revision-row")).toHaveCount(2);
 
-  // The list shows the app with its new desired count.
-  await page.goto("/apps");
-  const row = page.getByTestId("app-row").filter({ hasText: APP });
+  // The list shows the app's status, ready of desired and reservation.
+  await page.getByRole("link", { name: "Apps", exact: true }).first().click();
+  await page.waitForURL(/\/apps$/);
+  const row = page.locator(`[data-testid="app-row"][data-app-name="${APP}"]`);
   await expect(row).toContainText(IMAGE);
-  await expect(row.getByTestId("running-of-desired")).toHaveText("1 / 1", {
-    timeout: CONVERGE_TIMEOUT_MS,
-  });
+  await expect(row.getByTestId("app-status")).toHaveText("Running");
+  await expect(row.getByTestId("ready-of-desired")).toHaveText("1 / 1");
+  await expect(row.getByTestId("app-reserved")).not.toBeEmpty();
+  await row.getByRole("link", { name: APP, exact: true }).click();
+  await page.waitForURL(/\/apps\/[0-9a-f-]{36}$/);
+
+  // Deleting: a confirmation names the app; the page leaves once the app is gone.
+  await page.getByRole("button", { name: "Delete", exact: true }).click();
+  const dialog = page.getByRole("dialog", { name: `Delete ${APP}?` });
+  await dialog.getByRole("button", { name: "Delete app" }).click();
+  await page.waitForURL(/\/apps$/, { timeout: DELETE_TIMEOUT_MS });
+  await expect(page.getByText(`App ${APP} was deleted.`)).toBeVisible();
+  await expect(page.locator(`[data-testid="app-row"][data-app-name="${APP}"]`)).toHaveCount(0);
 });

@@ -14,10 +14,7 @@ const STATE_TONES: Record<TState, TTone> = {
   unplaced: "danger",
 };
 
-/**
- * Desired and running replicas, then every other state that has any. Only counts: the API does
- * not list replicas one by one yet.
- */
+/** Desired, ready and running replicas, then every other state that has any. */
 export function ReplicaCounts({ app }: { app: TAppView }) {
   const others = (Object.keys(STATE_TONES) as TState[]).filter(
     (state) => state !== "running" && (app.replicaCounts[state] ?? 0) > 0,
@@ -25,11 +22,17 @@ export function ReplicaCounts({ app }: { app: TAppView }) {
 
   return (
     <div className="space-y-3">
-      <dl className="grid grid-cols-2 gap-3">
+      <dl className="grid grid-cols-3 gap-3">
         <div className="rounded-md bg-sunken px-3 py-2">
           <dt className="text-xs text-muted">Desired</dt>
           <dd data-testid="desired-replicas" className="text-2xl font-semibold tabular-nums">
             {app.spec.replicas}
+          </dd>
+        </div>
+        <div className="rounded-md bg-sunken px-3 py-2">
+          <dt className="text-xs text-muted">Ready</dt>
+          <dd data-testid="ready-replicas" className="text-2xl font-semibold tabular-nums">
+            {app.readyReplicas}
           </dd>
         </div>
         <div className="rounded-md bg-sunken px-3 py-2">
