@@ -18,6 +18,8 @@ import { EVENT_TIMELINE_KEY } from "@/components/events/timeline-key";
 import { useTRPC } from "@/components/trpc/client";
 import { isUnauthorized } from "@/components/trpc/errors";
 
+import { createAppRefetcher } from "@/components/apps/live/app-refetcher";
+
 import { applyLiveEvent, applyNodeChange, refetchSettled } from "./live-cache";
 import { OFFLINE_AFTER_MS, type TLiveState, liveStateOf } from "./live-state";
 
@@ -50,34 +52,43 @@ function onStreamError(error: unknown) {
 }
 
 /**
- * The two live streams of the console, opened once for every page: node changes and new events.
- * Pushes are merged into the query cache; each (re)connect refetches what may have been missed.
+ * The console's one live stream, opened once for every page: node changes and new events are
+ * merged into the query cache, changed apps have their queries refetched (bursts coalesced);
+ * each (re)connect refetches what may have been missed.
  */
 export function LiveProvider({ children }: { children: ReactNode }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
 
-  const nodes = useSubscription(
-    trpc.node.watch.subscriptionOptions(undefined, {
-      onStarted: () => refetchSettled(queryClient, [trpc.node.pathKey()]),
-      onData: (change) => applyNodeChange(queryClient, trpc, change),
-      onError: onStreamError,
-    }),
-  );
-  const events = useSubscription(
-    trpc.event.watch.subscriptionOptions(
+  const [apps] = useState(() => createAppRefetcher(queryClient, trpc));
+  useEffect(() => () => apps.dispose(), [apps]);
+  const stream = useSubscription(
+    trpc.live.watch.subscriptionOptions(
       {},
       {
         onStarted: () =>
-          refetchSettled(queryClient, [trpc.event.find.pathKey(), [EVENT_TIMELINE_KEY]]),
-        onData: (event) => applyLiveEvent(queryClient, trpc, event),
+          refetchSettled(queryClient, [
+            trpc.node.pathKey(),
+            trpc.event.find.pathKey(),
+            [EVENT_TIMELINE_KEY],
+            trpc.app.pathKey(),
+          ]),
+        onData: (message) => {
+          if (message.kind === "node") {
+            applyNodeChange(queryClient, trpc, message.change);
+          } else if (message.kind === "event") {
+            applyLiveEvent(queryClient, trpc, message.event);
+          } else {
+            apps.push(message.appId);
+          }
+        },
         onError: onStreamError,
       },
     ),
   );
 
   const isBrowserOnline = useBrowserOnline();
-  const isOpen = nodes.status === "pending" && events.status === "pending";
+  const isOpen = stream.status === "pending";
   const [hasConnected, setHasConnected] = useState(false);
   const [isOverdue, setIsOverdue] = useState(false);
 
@@ -93,16 +104,14 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     return () => window.clearTimeout(timer);
   }, [isOpen]);
 
-  const resetNodes = nodes.reset;
-  const resetEvents = events.reset;
+  const resetStream = stream.reset;
   const reconnect = useCallback(() => {
     setIsOverdue(false);
-    resetNodes();
-    resetEvents();
-  }, [resetNodes, resetEvents]);
+    resetStream();
+  }, [resetStream]);
 
   const state = liveStateOf({
-    statuses: [nodes.status, events.status],
+    statuses: [stream.status],
     isBrowserOnline,
     hasConnected,
     isOverdue,

@@ -3,6 +3,7 @@ import { clusterRouter } from "./routers/cluster";
 import { composeRouter } from "./routers/compose";
 import { containerRouter } from "./routers/container";
 import { eventRouter } from "./routers/event";
+import { liveRouter } from "./routers/live";
 import { nodeRouter } from "./routers/node";
 import { systemRouter } from "./routers/system";
 import { tokenRouter } from "./routers/token";
@@ -15,6 +16,7 @@ export const appRouter = createTRPCRouter({
   compose: composeRouter,
   container: containerRouter,
   event: eventRouter,
+  live: liveRouter,
   node: nodeRouter,
   system: systemRouter,
   token: tokenRouter,

@@ -159,6 +159,31 @@ describe("nodes on the lab", () => {
     await operator.node.uncordon({ id: node!.id });
   });
 
+  it("carries node changes, new events and changed apps on the one live stream", async () => {
+    const stream = await viewer.live.watch({});
+    const iterator = stream[Symbol.asyncIterator]();
+    const [node] = await viewer.node.find();
+    const seen = (async () => {
+      const kinds = new Set<string>();
+      while (kinds.size < 3) {
+        const { value, done } = await iterator.next();
+        if (done) {
+          break;
+        }
+        kinds.add(value.kind);
+      }
+
+      return kinds;
+    })();
+    await operator.node.cordon({ id: node!.id });
+    await operator.app.create({ name: "live", image: "berth-demo/web:1", replicas: 0 });
+    const kinds = await seen;
+    await iterator.return?.();
+
+    expect([...kinds].sort()).toEqual(["app", "event", "node"]);
+    await operator.node.uncordon({ id: node!.id });
+  });
+
   it("removes a node with no replicas", async () => {
     const nodes = await viewer.node.find();
     const third = nodes[2]!;

@@ -9,7 +9,7 @@ import { errorMessage } from "@/components/trpc/errors";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 
-import { invalidateApp } from "../live/use-app-watch";
+import { invalidateApp } from "../live/app-refetcher";
 
 /**
  * Deletes the app, for operators, after a confirmation naming it. The app then reads

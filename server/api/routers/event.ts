@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import { subscribeChanges } from "@/server/bus";
+import type { TDb } from "@/server/db/types";
 import { findEvents } from "@/server/events/service";
 
 import { createTRPCRouter, viewerProcedure } from "../trpc";
@@ -27,7 +28,29 @@ function toEventView(event: TEventRow): TEventView {
   return ZEventView.parse({ ...event, id: event.id.toString() });
 }
 
-const ZEventIdText = z.string().regex(/^\d{1,19}$/, "must be an event id");
+export const ZEventIdText = z.string().regex(/^\d{1,19}$/, "must be an event id");
+
+/**
+ * New events in order, from after `afterId` (or from the newest one now): each call to next()
+ * yields those written since the last.
+ */
+export async function eventFeed(db: TDb, afterIdText?: string) {
+  let afterId = afterIdText ? BigInt(afterIdText) : undefined;
+  if (afterId === undefined) {
+    const latest = await db.event.findFirst({ orderBy: { id: "desc" }, select: { id: true } });
+    afterId = latest?.id ?? 0n;
+  }
+
+  return {
+    async *next(): AsyncGenerator<TEventView> {
+      const events = await findEvents(db, { afterId, limit: 100 });
+      for (const event of events) {
+        afterId = event.id;
+        yield toEventView(event);
+      }
+    },
+  };
+}
 
 export const eventRouter = createTRPCRouter({
   find: viewerProcedure
@@ -55,22 +78,10 @@ export const eventRouter = createTRPCRouter({
   watch: viewerProcedure
     .input(z.object({ afterId: ZEventIdText.optional() }))
     .subscription(async function* ({ ctx, input, signal }) {
-      let afterId = input.afterId ? BigInt(input.afterId) : undefined;
-      if (afterId === undefined) {
-        const latest = await ctx.db.event.findFirst({
-          orderBy: { id: "desc" },
-          select: { id: true },
-        });
-        afterId = latest?.id ?? 0n;
-      }
+      const feed = await eventFeed(ctx.db, input.afterId);
       for await (const change of subscribeChanges(signal)) {
-        if (change.topic !== "event") {
-          continue;
-        }
-        const events = await findEvents(ctx.db, { afterId, limit: 100 });
-        for (const event of events) {
-          afterId = event.id;
-          yield toEventView(event);
+        if (change.topic === "event") {
+          yield* feed.next();
         }
       }
     }),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import { subscribeChanges } from "@/server/bus";
+import type { TDb } from "@/server/db/types";
 import { ZNodeCreate, ZNodeDetail, ZNodeId, ZNodeUpdate, ZNodeView } from "@/server/nodes/schema";
 import * as nodes from "@/server/nodes/service";
 
@@ -12,6 +13,15 @@ const ZNodeChange = z.discriminatedUnion("type", [
 ]);
 
 export type TNodeChange = z.infer<typeof ZNodeChange>;
+
+/** A node's change as pushed to viewers: its new view, or its removal. */
+export async function nodeChangeOf(db: TDb, nodeId: string): Promise<TNodeChange> {
+  const node = await db.node.findUnique({ where: { id: nodeId } });
+
+  return ZNodeChange.parse(
+    node ? { type: "upsert", node: nodes.toNodeView(node) } : { type: "remove", id: nodeId },
+  );
+}
 
 export const nodeRouter = createTRPCRouter({
   find: viewerProcedure.output(z.array(ZNodeView)).query(({ ctx }) => nodes.listNodes(ctx.db)),
@@ -65,12 +75,7 @@ export const nodeRouter = createTRPCRouter({
       if (change.topic !== "node") {
         continue;
       }
-      const node = await ctx.db.node.findUnique({ where: { id: change.nodeId } });
-      yield ZNodeChange.parse(
-        node
-          ? { type: "upsert", node: nodes.toNodeView(node) }
-          : { type: "remove", id: change.nodeId },
-      );
+      yield await nodeChangeOf(ctx.db, change.nodeId);
     }
   }),
 });
