@@ -2,11 +2,12 @@
  * The label editor's rows and their translation to and from a labels object. Pure, so the
  * rules (blank rows ignored, duplicate keys refused) are tested without a browser.
  */
+import type { TKeyValueRow, TRowErrors } from "@/components/forms/key-value-editor";
 import type { TFieldErrors } from "@/components/trpc/errors";
 
-export type TLabelRow = { rowId: string; key: string; value: string };
+export type TLabelRow = TKeyValueRow;
 
-export type TRowErrors = Record<string, string[]>;
+export type { TRowErrors };
 
 /** Rows for existing labels, in key order, with ids stable across renders. */
 export function rowsFromLabels(labels: Record<string, string>): TLabelRow[] {

@@ -164,7 +164,14 @@ export function AppDetailView({ id }: { id: string }) {
             <UpdatedAgo at={detail.dataUpdatedAt} isLive={isLive} />
           </span>
         }
-        actions={canOperate ? <DeleteAppButton app={app} /> : null}
+        actions={
+          canOperate && !app.isDeleting ? (
+            <span className="flex gap-2">
+              <ButtonLink href={`/apps/${app.id}/edit`}>Edit</ButtonLink>
+              <DeleteAppButton app={app} />
+            </span>
+          ) : null
+        }
       />
       {detail.isError ? (
         <Notice tone="warn" role="status" title="Showing the last answer" className="mb-5">

@@ -59,7 +59,15 @@ function ExpandButton({
   );
 }
 
+/** What went wrong last, or what a starting replica waits on (an image pull's progress). */
 function LastError({ replica }: { replica: TReplicaView }) {
+  if (replica.progress) {
+    return (
+      <p className="text-xs wrap-anywhere text-muted" data-testid="replica-progress">
+        {replica.progress}
+      </p>
+    );
+  }
   if (!replica.lastError) {
     return null;
   }
