@@ -68,6 +68,8 @@ export const ZReplicaView = z.object({
   healthMessage: z.string().nullable(),
   isReady: z.boolean(),
   lastError: z.string().nullable(),
+  /** What a starting replica waits on, e.g. an image pull's progress. */
+  progress: z.string().nullable(),
   restartCount: z.number().int(),
   restartAt: z.date().nullable(),
   containerId: z.string().nullable(),
@@ -166,6 +168,7 @@ export async function listReplicas(db: TDb, appId: string): Promise<TReplicaView
     healthMessage: row.healthMessage,
     isReady: isReplicaReady(row),
     lastError: row.lastError,
+    progress: row.progress,
     restartCount: row.restartCount,
     restartAt: row.restartAt,
     containerId: row.containerId,

@@ -48,6 +48,7 @@ import {
   startContainer,
   stopContainer,
 } from "@/server/docker/engine";
+import { createPullTracker } from "@/server/docker/pull-progress";
 import {
   LABEL_APP,
   LABEL_EPOCH,
@@ -70,8 +71,8 @@ import {
 
 export const RECONCILE_INTERVAL_MS = 1000;
 export const FAILOVER_AFTER_MS = 30_000;
-/** A registry that does not answer must not hold a replica (or a test) for long. */
-export const PULL_TIMEOUT_MS = 10_000;
+/** A pull that takes longer fails its replicas: the registry is down or the image huge. */
+export const PULL_TIMEOUT_MS = 10 * 60 * 1000;
 /** Passes in a row without waiting for the interval, while each one still changes something. */
 const MAX_PASSES_IN_A_ROW = 10;
 const CONTAINER_ENGINE_TIMEOUT_MS = 15_000;
@@ -93,6 +94,13 @@ export type TReconcilerOptions = {
 
 type TEngine = { node: Node; target: TEngineTarget; docker: Docker };
 
+type TImageState =
+  | { state: "ready" }
+  | { state: "pulling"; progress: string }
+  | { state: "failed"; message: string };
+
+type TPull = { isDone: boolean; failure?: string; progress: () => string };
+
 type TFailure = { restartAt?: Date | null; kind?: string; severity?: TEventInput["severity"] };
 
 function messageOf(error: unknown): string {
@@ -106,6 +114,8 @@ function messageOf(error: unknown): string {
 export class Reconciler {
   private readonly log: Logger;
   private readonly engines = new Map<string, TEngine>();
+  /** Image pulls in flight or just done, by node id and image. */
+  private readonly pulls = new Map<string, TPull>();
   /** "old:current" revision pairs → same spec but the count; revisions never change. */
   private readonly sameSpec = new Map<string, boolean>();
   private timer: NodeJS.Timeout | undefined;
@@ -522,9 +532,12 @@ export class Reconciler {
     const log = this.log.child({ appId: replica.appId, replicaId, nodeId: replica.nodeId });
     const spec = fullSpecOf(replica.revision);
     await db.replica.update({ where: { id: replicaId }, data: { state: "starting" } });
-    const imageProblem = await this.ensureImage(engine, spec.image);
-    if (imageProblem) {
-      return this.markFailed(replicaId, imageProblem);
+    const image = await this.ensureImage(engine, spec.image);
+    if (image.state === "failed") {
+      return this.markFailed(replicaId, image.message);
+    }
+    if (image.state === "pulling") {
+      return this.writeProgress(replica, image.progress);
     }
     const name = containerNameOf(replica.app.name, replica.slot, replicaId);
     const containerSpec = {
@@ -561,31 +574,71 @@ export class Reconciler {
     return true;
   }
 
-  /** Undefined when the image is there (or was pulled); else the message for the replica. */
-  private async ensureImage(engine: TEngine, image: string): Promise<string | undefined> {
+  /**
+   * Whether the image is on the node: "ready"; or being pulled in the background, with the
+   * pull's progress for the replica; or not to be had, with the message for the replica.
+   * Pulls run apart from the passes, so a slow registry never holds up other apps.
+   */
+  private async ensureImage(engine: TEngine, image: string): Promise<TImageState> {
+    const key = `${engine.node.id}|${image}`;
+    const pull = this.pulls.get(key);
+    if (pull?.failure !== undefined) {
+      this.pulls.delete(key);
+
+      return { state: "failed", message: pull.failure };
+    }
+    if (pull) {
+      return pull.isDone ? { state: "ready" } : { state: "pulling", progress: pull.progress() };
+    }
     if (await hasImage(engine.docker, engine.target, image)) {
-      return undefined;
+      return { state: "ready" };
     }
     if (!this.options.canPullImages) {
-      return (
+      const message =
         `IMAGE_NOT_FOUND: image ${image} is not on node ${engine.node.name}, and pulling is ` +
-        "turned off (BERTH_PULL_IMAGES=false). Load it on the node (docker load), then redeploy."
-      );
+        "turned off (BERTH_PULL_IMAGES=false). Load it on the node (docker load), then redeploy.";
+
+      return { state: "failed", message };
     }
+    this.startPull(engine, image, key);
+
+    return { state: "pulling", progress: this.pulls.get(key)?.progress() ?? "" };
+  }
+
+  private startPull(engine: TEngine, image: string, key: string): void {
+    const tracker = createPullTracker(image);
+    const entry: TPull = { isDone: false, progress: () => tracker.summary() };
+    this.pulls.set(key, entry);
     const timeoutMs = this.options.pullTimeoutMs ?? PULL_TIMEOUT_MS;
-    try {
-      await pullImage(engine.docker, engine.target, image, timeoutMs);
+    this.log.info({ nodeId: engine.node.id, image }, "pulling image");
+    pullImage(engine.docker, engine.target, image, timeoutMs, (message) => tracker.update(message))
+      .then(() => {
+        entry.isDone = true;
+        this.log.info({ nodeId: engine.node.id, image }, "image pulled");
+        // Done pulls are forgotten after this pass: the image is on the node now.
+        setTimeout(() => this.pulls.delete(key), this.intervalMs * 2).unref();
+      })
+      .catch((error: unknown) => {
+        const why = messageOf(error).trim().replace(/\.$/, "");
+        entry.failure =
+          `IMAGE_NOT_FOUND: image ${image} is not on node ${engine.node.name} and could not be ` +
+          `pulled: ${why}. Load it on the node (docker load) or make its registry reachable, ` +
+          "then redeploy.";
+      })
+      .finally(() => this.trigger());
+  }
 
-      return undefined;
-    } catch (error) {
-      const why = messageOf(error).trim().replace(/\.$/, "");
-
-      return (
-        `IMAGE_NOT_FOUND: image ${image} is not on node ${engine.node.name} and could not be ` +
-        `pulled: ${why}. Load it on the node (docker load) or make its registry reachable, ` +
-        "then redeploy."
-      );
+  /** Shows a pull's progress on the replica; false, so the loop waits for its interval. */
+  private async writeProgress(replica: Replica, progress: string): Promise<boolean> {
+    if (replica.progress !== progress) {
+      await this.options.db.replica.updateMany({
+        where: { id: replica.id, state: "starting" },
+        data: { progress },
+      });
+      await publishChange({ topic: "app", appId: replica.appId });
     }
+
+    return false;
   }
 
   private labelsOf(replica: Replica): Record<string, string> {
@@ -822,6 +875,7 @@ export class Reconciler {
         lastError: null,
         health,
         healthMessage: null,
+        progress: null,
         startedAt: new Date(),
       },
     });
@@ -860,7 +914,7 @@ export class Reconciler {
     const { db } = this.options;
     const { count } = await db.replica.updateMany({
       where: { id: replicaId, state: { notIn: ["failed", "stopping"] } },
-      data: { state: "failed", lastError: message, restartAt },
+      data: { state: "failed", lastError: message, restartAt, progress: null },
     });
     if (count === 0) {
       return false;

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { BerthError } from "@/server/errors";
 
 import { type TEndpoint, formatEndpoint } from "./endpoint";
+import type { TPullMessage } from "./pull-progress";
 
 export type TTlsMaterial = { ca: string; cert: string; key: string };
 
@@ -388,12 +389,15 @@ export async function pullImage(
   target: TEngineTarget,
   image: string,
   timeoutMs: number,
+  onProgress?: (message: TPullMessage) => void,
 ): Promise<void> {
   const pull = async () => {
     const stream = await docker.pull(image);
     await new Promise<void>((resolve, reject) => {
-      docker.modem.followProgress(stream, (error: Error | null) =>
-        error ? reject(error) : resolve(),
+      docker.modem.followProgress(
+        stream,
+        (error: Error | null) => (error ? reject(error) : resolve()),
+        (message: TPullMessage) => onProgress?.(message),
       );
     });
   };
