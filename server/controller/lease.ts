@@ -38,3 +38,16 @@ export async function releaseLease(db: PrismaClient, name: string, holder: strin
   await db.$executeRaw`
     UPDATE "Lease" SET "expiresAt" = now() WHERE "name" = ${name} AND "holder" = ${holder}`;
 }
+
+/**
+ * Whether the lease still holds at `epoch` and has not lapsed: a fence checked before a
+ * leader acts, so one that lost the lease mid-pass (a pause, a partition) stops instead of
+ * acting beside its successor.
+ */
+export async function holdsLease(db: PrismaClient, name: string, epoch: number) {
+  const rows = await db.$queryRaw<{ held: boolean }[]>`
+    SELECT ("epoch" = ${epoch} AND "expiresAt" > now()) AS "held"
+    FROM "Lease" WHERE "name" = ${name}`;
+
+  return rows[0]?.held === true;
+}

@@ -61,6 +61,7 @@ import { type TEventInput, announceEvent, recordEvent } from "@/server/events/se
 import { engineTargetOf } from "@/server/nodes/service";
 import { planPlacement } from "@/server/scheduler";
 
+import { CONTROLLER_LEASE, holdsLease } from "./lease";
 import {
   type TAction,
   type TContainerRef,
@@ -222,6 +223,12 @@ export class Reconciler {
     });
     if (actions.length > 0) {
       this.log.debug({ actions: actions.length }, "reconcile pass");
+    }
+    // The fence: a leader that lost its lease since the pass began plans but never acts.
+    if (!(await holdsLease(db, CONTROLLER_LEASE, this.options.epoch))) {
+      this.log.warn("lease lost: pass not applied");
+
+      return false;
     }
     const hasChanged = await this.apply(actions);
     const hasMoved = await advanceRepack(db, now).catch((error: unknown) => {
