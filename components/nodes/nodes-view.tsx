@@ -13,6 +13,7 @@ import { SkeletonRows } from "@/components/ui/skeleton";
 
 import { NoNodes } from "./no-nodes";
 import { NodeList } from "./node-list";
+import { RepackPanel } from "./repack/repack-panel";
 import { useNodeList } from "./use-node-list";
 
 function NodesPanel() {
@@ -65,9 +66,14 @@ export function NodesView() {
           ) : null
         }
       />
-      <PanelBoundary title="Nodes">
-        <NodesPanel />
-      </PanelBoundary>
+      <div className="space-y-5">
+        <PanelBoundary title="Nodes">
+          <NodesPanel />
+        </PanelBoundary>
+        <PanelBoundary title="Re-pack">
+          <RepackPanel />
+        </PanelBoundary>
+      </div>
     </>
   );
 }

@@ -22,6 +22,7 @@ import { ContainerList } from "./container-list";
 import { NodeActions } from "./node-actions";
 import { NodeFacts } from "./node-facts";
 import { NodeLabelsPanel } from "./node-labels-panel";
+import { WhatIfPanel } from "./what-if-panel";
 
 /** Containers are read live from the engine; they have no push stream yet, so poll. */
 const CONTAINERS_REFRESH_MS = 10_000;
@@ -138,6 +139,9 @@ export function NodeDetailView({ id }: { id: string }) {
         </div>
         <PanelBoundary title="Containers">
           <ContainersPanel detail={detail.data} />
+        </PanelBoundary>
+        <PanelBoundary title="What-if">
+          <WhatIfPanel nodeId={id} />
         </PanelBoundary>
         <PanelBoundary title="Node events">
           <RecentEventsPanel title="Events of this node" nodeId={id} limit={NODE_EVENTS_LIMIT} />
