@@ -2,6 +2,7 @@ import os from "node:os";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import type { TLiveMessage } from "@/server/api/routers/live";
 import type { PrismaClient } from "@/server/db/generated/client";
 import { parseEndpoint } from "@/server/docker/endpoint";
 import { engineClient } from "@/server/docker/engine";
@@ -166,11 +167,11 @@ describe("nodes on the lab", () => {
     const seen = (async () => {
       const kinds = new Set<string>();
       while (kinds.size < 3) {
-        const { value, done } = await iterator.next();
-        if (done) {
+        const result: IteratorResult<TLiveMessage> = await iterator.next();
+        if (result.done) {
           break;
         }
-        kinds.add(value.kind);
+        kinds.add(result.value.kind);
       }
 
       return kinds;

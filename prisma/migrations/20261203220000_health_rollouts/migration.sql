@@ -7,11 +7,11 @@ CREATE TYPE "RolloutState" AS ENUM ('progressing', 'succeeded', 'failed', 'super
 -- AlterEnum
 BEGIN;
 CREATE TYPE "ReplicaState_new" AS ENUM ('pending', 'placed', 'starting', 'running', 'stopping', 'stopped', 'failed', 'unplaced');
-ALTER TABLE "public"."Replica" ALTER COLUMN "state" DROP DEFAULT;
+ALTER TABLE "Replica" ALTER COLUMN "state" DROP DEFAULT;
 ALTER TABLE "Replica" ALTER COLUMN "state" TYPE "ReplicaState_new" USING ("state"::text::"ReplicaState_new");
 ALTER TYPE "ReplicaState" RENAME TO "ReplicaState_old";
 ALTER TYPE "ReplicaState_new" RENAME TO "ReplicaState";
-DROP TYPE "public"."ReplicaState_old";
+DROP TYPE "ReplicaState_old";
 ALTER TABLE "Replica" ALTER COLUMN "state" SET DEFAULT 'pending';
 COMMIT;
 
