@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { MIB_BYTES as MIB, ZAppSpec } from "@/server/apps/spec";
 
-import { containerNameOf, containerSpecOf } from "./reconciler";
+import { containerNameOf, containerSpecOf } from "./container-spec";
 
 describe("containerSpecOf", () => {
   const spec = ZAppSpec.parse({

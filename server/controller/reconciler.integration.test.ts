@@ -22,7 +22,7 @@ import {
 } from "@/server/test/lab";
 
 import type { TController } from "./index";
-import { containerNameOf } from "./reconciler";
+import { containerNameOf } from "./container-spec";
 
 const CONVERGE_TIMEOUT_MS = 45_000;
 const HTTP_TIMEOUT_MS = 3000;

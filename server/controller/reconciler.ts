@@ -9,21 +9,14 @@
  * rows, then placement, then containers.
  *
  * Sections: 1 the loop, 2 observing, 3 rows and placement, 4 containers, 5 removal,
- * 6 rollouts and deletes, 7 writes.
+ * 6 deletes, 7 writes.
  */
 import type Docker from "dockerode";
 import type { Logger } from "pino";
 
 import { diffSpecs } from "@/server/apps/diff";
-import {
-  SYSTEM_AUTHOR,
-  finishDeleteApp,
-  fullSpecOf,
-  maskedSpecOf,
-  rollbackApp,
-} from "@/server/apps/service";
+import { finishDeleteApp, fullSpecOf, maskedSpecOf } from "@/server/apps/service";
 import { loadCluster, toSchedulerSpec } from "@/server/apps/snapshot";
-import type { TAppSpec } from "@/server/apps/spec";
 import { SYSTEM_ACTOR } from "@/server/auth/principal";
 import { advanceRepack } from "@/server/cluster/repack";
 import { publishChange, subscribeChanges } from "@/server/bus";
@@ -40,15 +33,12 @@ import {
   type TEngineTarget,
   createReplicaContainer,
   engineClient,
-  hasImage,
   inspectContainer,
   listLabelledContainers,
-  pullImage,
   removeContainer,
   startContainer,
   stopContainer,
 } from "@/server/docker/engine";
-import { createPullTracker } from "@/server/docker/pull-progress";
 import {
   LABEL_APP,
   LABEL_EPOCH,
@@ -61,6 +51,9 @@ import { type TEventInput, announceEvent, recordEvent } from "@/server/events/se
 import { engineTargetOf } from "@/server/nodes/service";
 import { planPlacement } from "@/server/scheduler";
 
+import { containerNameOf, containerSpecOf } from "./container-spec";
+import { ImagePulls, PULL_TIMEOUT_MS } from "./image-pulls";
+import { announceAppEvent, completeRollout, failRollout } from "./rollouts";
 import { CONTROLLER_LEASE, holdsLease } from "./lease";
 import {
   type TAction,
@@ -72,8 +65,6 @@ import {
 
 export const RECONCILE_INTERVAL_MS = 1000;
 export const FAILOVER_AFTER_MS = 30_000;
-/** A pull that takes longer fails its replicas: the registry is down or the image huge. */
-export const PULL_TIMEOUT_MS = 10 * 60 * 1000;
 /** Passes in a row without waiting for the interval, while each one still changes something. */
 const MAX_PASSES_IN_A_ROW = 10;
 const CONTAINER_ENGINE_TIMEOUT_MS = 15_000;
@@ -95,13 +86,6 @@ export type TReconcilerOptions = {
 
 type TEngine = { node: Node; target: TEngineTarget; docker: Docker };
 
-type TImageState =
-  | { state: "ready" }
-  | { state: "pulling"; progress: string }
-  | { state: "failed"; message: string };
-
-type TPull = { isDone: boolean; failure?: string; progress: () => string };
-
 type TFailure = { restartAt?: Date | null; kind?: string; severity?: TEventInput["severity"] };
 
 function messageOf(error: unknown): string {
@@ -115,8 +99,7 @@ function messageOf(error: unknown): string {
 export class Reconciler {
   private readonly log: Logger;
   private readonly engines = new Map<string, TEngine>();
-  /** Image pulls in flight or just done, by node id and image. */
-  private readonly pulls = new Map<string, TPull>();
+  private readonly pulls: ImagePulls;
   /** "old:current" revision pairs → same spec but the count; revisions never change. */
   private readonly sameSpec = new Map<string, boolean>();
   private timer: NodeJS.Timeout | undefined;
@@ -127,6 +110,13 @@ export class Reconciler {
 
   constructor(private readonly options: TReconcilerOptions) {
     this.log = options.log.child({ loop: "reconciler", epoch: options.epoch });
+    this.pulls = new ImagePulls({
+      log: this.log,
+      canPull: options.canPullImages,
+      timeoutMs: options.pullTimeoutMs ?? PULL_TIMEOUT_MS,
+      forgetAfterMs: this.intervalMs * 2,
+      onSettled: () => this.trigger(),
+    });
   }
 
   start(): void {
@@ -348,9 +338,9 @@ export class Reconciler {
       case "resetRestarts":
         return this.resetRestarts(action.replicaId);
       case "failRollout":
-        return this.failRollout(action.appId, action.rolloutId, action.message);
+        return failRollout(this.context, action.appId, action.rolloutId, action.message);
       case "completeRollout":
-        return this.completeRollout(action.appId, action.rolloutId);
+        return completeRollout(this.context, action.appId, action.rolloutId);
       case "removeApp":
         return this.removeApp(action.appId);
     }
@@ -539,7 +529,7 @@ export class Reconciler {
     const log = this.log.child({ appId: replica.appId, replicaId, nodeId: replica.nodeId });
     const spec = fullSpecOf(replica.revision);
     await db.replica.update({ where: { id: replicaId }, data: { state: "starting" } });
-    const image = await this.ensureImage(engine, spec.image);
+    const image = await this.pulls.ensure(engine, spec.image);
     if (image.state === "failed") {
       return this.markFailed(replicaId, image.message);
     }
@@ -579,60 +569,6 @@ export class Reconciler {
 
     // The next pass marks it running with the health it starts with.
     return true;
-  }
-
-  /**
-   * Whether the image is on the node: "ready"; or being pulled in the background, with the
-   * pull's progress for the replica; or not to be had, with the message for the replica.
-   * Pulls run apart from the passes, so a slow registry never holds up other apps.
-   */
-  private async ensureImage(engine: TEngine, image: string): Promise<TImageState> {
-    const key = `${engine.node.id}|${image}`;
-    const pull = this.pulls.get(key);
-    if (pull?.failure !== undefined) {
-      this.pulls.delete(key);
-
-      return { state: "failed", message: pull.failure };
-    }
-    if (pull) {
-      return pull.isDone ? { state: "ready" } : { state: "pulling", progress: pull.progress() };
-    }
-    if (await hasImage(engine.docker, engine.target, image)) {
-      return { state: "ready" };
-    }
-    if (!this.options.canPullImages) {
-      const message =
-        `IMAGE_NOT_FOUND: image ${image} is not on node ${engine.node.name}, and pulling is ` +
-        "turned off (BERTH_PULL_IMAGES=false). Load it on the node (docker load), then redeploy.";
-
-      return { state: "failed", message };
-    }
-    this.startPull(engine, image, key);
-
-    return { state: "pulling", progress: this.pulls.get(key)?.progress() ?? "" };
-  }
-
-  private startPull(engine: TEngine, image: string, key: string): void {
-    const tracker = createPullTracker(image);
-    const entry: TPull = { isDone: false, progress: () => tracker.summary() };
-    this.pulls.set(key, entry);
-    const timeoutMs = this.options.pullTimeoutMs ?? PULL_TIMEOUT_MS;
-    this.log.info({ nodeId: engine.node.id, image }, "pulling image");
-    pullImage(engine.docker, engine.target, image, timeoutMs, (message) => tracker.update(message))
-      .then(() => {
-        entry.isDone = true;
-        this.log.info({ nodeId: engine.node.id, image }, "image pulled");
-        // Done pulls are forgotten after this pass: the image is on the node now.
-        setTimeout(() => this.pulls.delete(key), this.intervalMs * 2).unref();
-      })
-      .catch((error: unknown) => {
-        const why = messageOf(error).trim().replace(/\.$/, "");
-        entry.failure =
-          `IMAGE_NOT_FOUND: image ${image} is not on node ${engine.node.name} and could not be ` +
-          `pulled: ${why}. Load it on the node (docker load) or make its registry reachable, ` +
-          "then redeploy.";
-      })
-      .finally(() => this.trigger());
   }
 
   /** Shows a pull's progress on the replica; false, so the loop waits for its interval. */
@@ -789,74 +725,8 @@ export class Reconciler {
   }
 
   // -------------------------------------------------------------------------------------------
-  // 6. Rollouts and deletes
+  // 6. Deletes
   // -------------------------------------------------------------------------------------------
-
-  /**
-   * Marks the rollout failed (once, whatever the passes) and, when the spec asks for it, rolls
-   * back to the revision it started from as a new revision made by Berth.
-   */
-  private async failRollout(appId: string, rolloutId: string, message: string) {
-    const { db } = this.options;
-    const { count } = await db.rollout.updateMany({
-      where: { id: rolloutId, state: "progressing" },
-      data: { state: "failed", message, finishedAt: new Date() },
-    });
-    if (count === 0) {
-      return false;
-    }
-    const rollout = await db.rollout.findUniqueOrThrow({
-      where: { id: rolloutId },
-      include: { app: { include: { currentRevision: true } } },
-    });
-    const name = rollout.app.name;
-    const current = rollout.app.currentRevision;
-    const canRollBack =
-      current !== null && maskedSpecOf(current).update.autoRollback && rollout.fromNumber !== null;
-    this.log.warn({ appId, rolloutId, reason: message }, "rollout failed");
-    await this.announce(appId, {
-      kind: "app.rolloutFailed",
-      severity: "error",
-      message:
-        `update of ${name} to revision ${rollout.toNumber} failed: ${message}. ` +
-        (canRollBack
-          ? `Rolling back to revision ${rollout.fromNumber}.`
-          : "It is held: old replicas keep serving until you roll back or deploy a fix."),
-      actor: SYSTEM_ACTOR,
-      appId,
-      data: { rolloutId, to: rollout.toNumber, from: rollout.fromNumber },
-    });
-    if (canRollBack && rollout.fromNumber !== null) {
-      await rollbackApp(db, appId, rollout.fromNumber, SYSTEM_AUTHOR, { isAutomatic: true });
-    }
-
-    return true;
-  }
-
-  private async completeRollout(appId: string, rolloutId: string): Promise<boolean> {
-    const { db } = this.options;
-    const { count } = await db.rollout.updateMany({
-      where: { id: rolloutId, state: "progressing" },
-      data: { state: "succeeded", message: null, finishedAt: new Date() },
-    });
-    if (count === 0) {
-      return false;
-    }
-    const rollout = await db.rollout.findUniqueOrThrow({
-      where: { id: rolloutId },
-      include: { app: true },
-    });
-    this.log.info({ appId, rolloutId }, "rollout done");
-    await this.announce(appId, {
-      kind: "app.rolloutSucceeded",
-      message: `${rollout.app.name} runs revision ${rollout.toNumber} on every replica`,
-      actor: SYSTEM_ACTOR,
-      appId,
-      data: { rolloutId, to: rollout.toNumber, from: rollout.fromNumber },
-    });
-
-    return true;
-  }
 
   private async removeApp(appId: string): Promise<boolean> {
     await finishDeleteApp(this.options.db, appId);
@@ -948,9 +818,11 @@ export class Reconciler {
   }
 
   private async announce(appId: string, event: TEventInput): Promise<void> {
-    const eventId = await recordEvent(this.options.db, event);
-    await publishChange({ topic: "app", appId });
-    await announceEvent(eventId);
+    await announceAppEvent(this.options.db, appId, event);
+  }
+
+  private get context() {
+    return { db: this.options.db, log: this.log };
   }
 }
 
@@ -971,60 +843,4 @@ function idsOf(action: TAction): Record<string, string> {
   }
 
   return { appId: action.appId };
-}
-
-/** `berth-<app>-<slot>-<first 8 of the replica id>`: readable, and unique per replica. */
-export function containerNameOf(appName: string, slot: number, replicaId: string): string {
-  return `berth-${appName}-${slot}-${replicaId.slice(0, 8)}`;
-}
-
-/**
- * The container for a spec on a node: env and opened secrets as Env, limits (not requests,
- * which are the scheduler's) as cgroup limits, ports published on the node's own address.
- */
-export function containerSpecOf(
-  spec: TAppSpec,
-  node: Pick<Node, "advertiseAddress">,
-  appName: string = spec.name,
-) {
-  const env = Object.entries({ ...spec.env, ...spec.secrets }).map(([k, v]) => `${k}=${v}`);
-  const { cpuLimitMillis, memoryLimitBytes } = spec.resources;
-
-  return {
-    image: spec.image,
-    command: spec.command,
-    args: spec.args,
-    env,
-    nanoCpus: cpuLimitMillis === undefined ? undefined : cpuLimitMillis * 1_000_000,
-    memoryBytes: memoryLimitBytes,
-    ports: spec.ports.map((port) => ({
-      containerPort: port.containerPort,
-      protocol: port.protocol,
-      hostIp: node.advertiseAddress,
-      hostPort: port.hostPort,
-    })),
-    mounts: spec.volumes.map((volume) =>
-      volume.kind === "bind"
-        ? {
-            type: "bind" as const,
-            source: volume.hostPath,
-            target: volume.mountPath,
-            readOnly: volume.readOnly,
-          }
-        : {
-            type: "volume" as const,
-            source: volumeNameOf(appName, volume.name),
-            target: volume.mountPath,
-            readOnly: volume.readOnly,
-          },
-    ),
-  };
-}
-
-/**
- * `berth-<app>-<volume>`: a named volume belongs to its app, so two apps that both call theirs
- * `data` never share one on a node.
- */
-export function volumeNameOf(appName: string, volume: string): string {
-  return `berth-${appName}-${volume}`;
 }

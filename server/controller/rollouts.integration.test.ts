@@ -5,7 +5,14 @@ import type { PrismaClient } from "@/server/db/generated/client";
 import { LABEL_APP } from "@/server/docker/labels";
 import { labEndpoint } from "@/server/test/config";
 import { callerFor, createPrincipal, lab, openTestDb, waitFor } from "@/server/test/harness";
-import { labContainers, removeAllBerthContainers, startTestController } from "@/server/test/lab";
+import { engineClient } from "@/server/docker/engine";
+import {
+  LAB_TARGETS,
+  labContainers,
+  removeAllBerthContainers,
+  removeBerthVolumes,
+  startTestController,
+} from "@/server/test/lab";
 import {
   CONVERGE_TIMEOUT_MS,
   type TReplicaRow,
@@ -61,6 +68,19 @@ async function versionOf(row: TReplicaRow): Promise<string> {
   return ((await response.json()) as { version: string }).version;
 }
 
+/** The mounts of a replica's container, as its engine reports them. */
+async function mountsOf(row: TReplicaRow | undefined) {
+  const target = LAB_TARGETS.find(
+    (t) => "host" in t.endpoint && t.endpoint.host === row?.node?.advertiseAddress,
+  );
+  if (!row?.containerId || !target) {
+    throw new Error("replica has no container on a lab node");
+  }
+  const details = await engineClient(target).getContainer(row.containerId).inspect();
+
+  return details.Mounts;
+}
+
 async function latestRollout(appId: string) {
   return db.rollout.findFirst({ where: { appId }, orderBy: { createdAt: "desc" } });
 }
@@ -80,6 +100,7 @@ afterAll(async () => {
   await controller.stop();
   await lab("revive", "2");
   await removeAllBerthContainers();
+  await removeBerthVolumes();
   await db.$disconnect();
 });
 
@@ -100,6 +121,7 @@ describe("health checks", () => {
       name: "tcp",
       replicas: 1,
       healthCheck: { type: "tcp", port: 8080, intervalMs: 1000, timeoutMs: 500, retries: 2 },
+      volumes: [{ kind: "volume", name: "data", mountPath: "/data", readOnly: false }],
     });
     const command = await caller.app.create({
       ...WEB,
@@ -114,6 +136,12 @@ describe("health checks", () => {
         startPeriodMs: 0,
       },
     });
+    const [tcpRow] = await waitForReady(db, tcp.id, 1);
+    const mounts = await mountsOf(tcpRow);
+
+    expect(mounts).toContainEqual(
+      expect.objectContaining({ Type: "volume", Name: "berth-tcp-data", Destination: "/data" }),
+    );
     for (const app of [tcp, command]) {
       const [row] = await waitForReady(db, app.id, 1);
 

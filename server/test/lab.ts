@@ -36,6 +36,20 @@ export async function removeAllBerthContainers(): Promise<void> {
   }
 }
 
+/** Removes the named volumes Berth's apps made (`berth-<app>-<volume>`) on the lab's engines. */
+export async function removeBerthVolumes(): Promise<void> {
+  for (const target of LAB_TARGETS) {
+    const docker = engineClient(target);
+    const { Volumes } = await docker.listVolumes().catch(() => ({ Volumes: [] }));
+    for (const volume of Volumes.filter((v) => v.Name.startsWith("berth-"))) {
+      await docker
+        .getVolume(volume.Name)
+        .remove()
+        .catch(() => undefined);
+    }
+  }
+}
+
 /** A controller with the production heartbeat settings and no image pulls (no registry). */
 export function startTestController(
   db: PrismaClient,
