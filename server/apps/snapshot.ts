@@ -240,6 +240,7 @@ export const ZWhatIfResult = z.object({
   moves: z.array(
     z.object({
       replicaId: z.string(),
+      slot: z.number().int(),
       appId: z.string(),
       appName: z.string(),
       toNodeId: z.string(),
@@ -250,6 +251,7 @@ export const ZWhatIfResult = z.object({
   unplaced: z.array(
     z.object({
       replicaId: z.string(),
+      slot: z.number().int(),
       appId: z.string(),
       appName: z.string(),
       message: z.string(),
@@ -350,6 +352,11 @@ export async function whatIf(db: PrismaClient, nodeId: string, seed: number): Pr
   }
   const result = whatIfNodeDies(cluster.snapshot, nodeId, [...cluster.specsByAppId.values()], seed);
   const appName = (appId: string) => cluster.appNames.get(appId) ?? appId;
+  const rows = await db.replica.findMany({
+    where: { nodeId },
+    select: { id: true, slot: true },
+  });
+  const slots = new Map(rows.map((row) => [row.id, row.slot]));
 
   return {
     nodeId,
@@ -357,6 +364,7 @@ export async function whatIf(db: PrismaClient, nodeId: string, seed: number): Pr
     displaced: result.displaced,
     moves: result.moves.map((move) => ({
       replicaId: move.replicaId,
+      slot: slots.get(move.replicaId) ?? 0,
       appId: move.appId,
       appName: appName(move.appId),
       toNodeId: move.to,
@@ -365,6 +373,7 @@ export async function whatIf(db: PrismaClient, nodeId: string, seed: number): Pr
     })),
     unplaced: result.unplaced.map((stranded) => ({
       replicaId: stranded.replicaId,
+      slot: slots.get(stranded.replicaId) ?? 0,
       appId: stranded.appId,
       appName: appName(stranded.appId),
       message: stranded.message,

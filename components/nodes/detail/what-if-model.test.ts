@@ -4,6 +4,7 @@ import { type TWhatIf, whatIfSummary } from "./what-if-model";
 
 const move = (replicaId: string): TWhatIf["moves"][number] => ({
   replicaId,
+  slot: 0,
   appId: "a",
   appName: "web",
   toNodeId: "n2",
@@ -13,6 +14,7 @@ const move = (replicaId: string): TWhatIf["moves"][number] => ({
 
 const stranded = (replicaId: string): TWhatIf["unplaced"][number] => ({
   replicaId,
+  slot: 1,
   appId: "a",
   appName: "web",
   message: "no node has 2 CPUs free",

@@ -3,9 +3,6 @@ import type { TRouterOutputs } from "@/components/trpc/client";
 
 export type TWhatIf = TRouterOutputs["app"]["whatIf"];
 
-/** Replica ids are UUIDs; their first block tells replicas of one app apart on screen. */
-export const SHORT_ID_LENGTH = 8;
-
 /** "3 replicas: 2 would move, 1 could not be placed", or that nothing runs on the node. */
 export function whatIfSummary(result: Pick<TWhatIf, "displaced" | "moves" | "unplaced">): string {
   if (result.displaced === 0) {

@@ -12,14 +12,16 @@ import { Panel } from "@/components/ui/panel";
 import { QueryErrorNotice } from "@/components/ui/query-error-notice";
 import { SkeletonRows } from "@/components/ui/skeleton";
 
-import { SHORT_ID_LENGTH, type TWhatIf, whatIfSummary } from "./what-if-model";
+import { type TWhatIf, whatIfSummary } from "./what-if-model";
 
-function ReplicaName({ appName, replicaId }: { appName: string; replicaId: string }) {
+type TReplicaName = { appName: string; replicaId: string; slot: number };
+
+function ReplicaName({ appName, replicaId, slot }: TReplicaName) {
   return (
     <span className="min-w-0 flex-1 basis-40">
       <span className="font-medium wrap-anywhere">{appName}</span>{" "}
-      <span className="font-mono text-xs text-muted" title={replicaId}>
-        {replicaId.slice(0, SHORT_ID_LENGTH)}
+      <span className="text-xs text-muted" title={replicaId}>
+        replica {slot}
       </span>
     </span>
   );
@@ -50,7 +52,7 @@ function WhatIfResult({ result }: { result: TWhatIf }) {
               data-node-name={move.toNodeName}
               className="flex flex-wrap items-center gap-x-3 gap-y-1 px-4 py-2 text-sm"
             >
-              <ReplicaName appName={move.appName} replicaId={move.replicaId} />
+              <ReplicaName appName={move.appName} replicaId={move.replicaId} slot={move.slot} />
               <span className="min-w-0 wrap-anywhere">
                 <span className="text-muted">→</span> {move.toNodeName}
               </span>
@@ -62,7 +64,11 @@ function WhatIfResult({ result }: { result: TWhatIf }) {
               data-testid="what-if-unplaced"
               className="flex flex-wrap items-center gap-x-3 gap-y-1 px-4 py-2 text-sm"
             >
-              <ReplicaName appName={replica.appName} replicaId={replica.replicaId} />
+              <ReplicaName
+                appName={replica.appName}
+                replicaId={replica.replicaId}
+                slot={replica.slot}
+              />
               <Badge tone="danger" hasDot>
                 Not placed
               </Badge>
