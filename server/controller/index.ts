@@ -10,9 +10,9 @@ import type { Logger } from "pino";
 import type { PrismaClient } from "@/server/db/generated/client";
 
 import { installationId } from "@/server/db/installation";
-import { HealthProber } from "@/server/health/prober";
 
 import { startHousekeeping } from "./housekeeping";
+import { type TLeaderLoop, startLeaderLoops } from "./leader-loops";
 import { CONTROLLER_LEASE, acquireLease, releaseLease } from "./lease";
 import { NodeMonitor } from "./node-monitor";
 import { Reconciler } from "./reconciler";
@@ -37,7 +37,7 @@ export function startController(options: TControllerOptions): TController {
   const log = options.log.child({ role: "controller", holder });
   let monitor: NodeMonitor | undefined;
   let reconciler: Reconciler | undefined;
-  let prober: HealthProber | undefined;
+  let loops: TLeaderLoop[] = [];
   // A reconciler stopping finishes its pass in flight; stop() waits for it.
   let draining: Promise<void> = Promise.resolve();
   let stopHousekeeping: (() => void) | undefined;
@@ -50,10 +50,10 @@ export function startController(options: TControllerOptions): TController {
     monitor?.stop();
     monitor = undefined;
     if (reconciler) {
-      const stopping = [reconciler.stop(), prober?.stop()];
+      const stopping = [reconciler.stop(), ...loops.map((loop) => loop.stop())];
       draining = Promise.all([draining, ...stopping]).then(() => undefined);
       reconciler = undefined;
-      prober = undefined;
+      loops = [];
     }
     stopHousekeeping?.();
     stopHousekeeping = undefined;
@@ -80,8 +80,12 @@ export function startController(options: TControllerOptions): TController {
           failoverAfterMs: options.failoverAfterMs,
         });
         reconciler.start();
-        prober = new HealthProber({ db: options.db, log: log.child({ epoch }) });
-        prober.start();
+        loops = startLeaderLoops({
+          db: options.db,
+          log: log.child({ epoch }),
+          epoch,
+          installationId: installation,
+        });
         stopHousekeeping = startHousekeeping(options.db, log.child({ loop: "housekeeping" }));
       } else if (!lease.isLeader && monitor) {
         stepDown("lease taken");

@@ -47,6 +47,13 @@ const TABLES = [
   "Replica",
   "Rollout",
   "Repack",
+  "StatSample",
+  "LogLine",
+  "LogCursor",
+  "AlertRule",
+  "Alert",
+  "Webhook",
+  "WebhookDelivery",
 ];
 
 export function testEnv(overrides: Record<string, string> = {}): TEnv {
