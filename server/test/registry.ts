@@ -4,7 +4,7 @@
  * loopback registries over plain HTTP. Blobs are sent slowly, in small chunks, so that a test
  * can watch a pull's progress.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
@@ -15,6 +15,8 @@ const MANIFEST_TYPE = "application/vnd.docker.distribution.manifest.v2+json";
 const CHUNK_BYTES = 64 * 1024;
 const CHUNK_DELAY_MS = 40;
 const TAR_BLOCK = 512;
+/** A layer no engine has yet, so every pull downloads it (slowly): about two seconds. */
+const UNIQUE_LAYER_BYTES = 3 * 1024 * 1024;
 
 type TBlob = { digest: string; body: Buffer };
 
@@ -41,6 +43,49 @@ export function untar(archive: Buffer): Map<string, Buffer> {
   return files;
 }
 
+/** A one-file tar archive (ustar), for the layer only this registry serves. */
+export function tarOf(name: string, body: Buffer): Buffer {
+  const header = Buffer.alloc(TAR_BLOCK);
+  const field = (text: string, offset: number, length: number) =>
+    header.write(text.padEnd(length, "\0").slice(0, length), offset, "ascii");
+  field(name, 0, 100);
+  field("0000644", 100, 8);
+  field("0000000", 108, 8);
+  field("0000000", 116, 8);
+  field(body.length.toString(8).padStart(11, "0"), 124, 12);
+  field(
+    Math.floor(Date.now() / 1000)
+      .toString(8)
+      .padStart(11, "0"),
+    136,
+    12,
+  );
+  field("        ", 148, 8);
+  field("0", 156, 1);
+  field("ustar", 257, 6);
+  field("00", 263, 2);
+  const checksum = header.reduce((sum, byte) => sum + byte, 0);
+  field(`${checksum.toString(8).padStart(6, "0")}\0 `, 148, 8);
+  const padding = Buffer.alloc((TAR_BLOCK - (body.length % TAR_BLOCK)) % TAR_BLOCK);
+
+  return Buffer.concat([header, body, padding, Buffer.alloc(TAR_BLOCK * 2)]);
+}
+
+type TImageConfig = {
+  rootfs: { diff_ids: string[] };
+  history?: { created: string; created_by: string }[];
+};
+
+/** The image plus one layer of random bytes, which no engine has, so pulls must fetch it. */
+function withUniqueLayer(config: Buffer, layers: Buffer[]) {
+  const layer = tarOf("berth-test/pull.bin", randomBytes(UNIQUE_LAYER_BYTES));
+  const parsed = JSON.parse(config.toString("utf8")) as TImageConfig;
+  parsed.rootfs.diff_ids.push(sha256(layer));
+  parsed.history?.push({ created: new Date().toISOString(), created_by: "berth test layer" });
+
+  return { config: Buffer.from(JSON.stringify(parsed)), layers: [...layers, layer] };
+}
+
 async function exportImage(docker: Docker, image: string): Promise<Map<string, Buffer>> {
   const stream = await docker.getImage(image).get();
   const chunks: Buffer[] = [];
@@ -60,19 +105,23 @@ function buildImage(files: Map<string, Buffer>) {
   if (!entry || !config) {
     throw new Error("the exported image has no manifest.json or config");
   }
-  const layers = entry.Layers.map((name) => {
-    const body = gzipSync(files.get(name) ?? Buffer.alloc(0));
+  const image = withUniqueLayer(
+    config,
+    entry.Layers.map((name) => files.get(name) ?? Buffer.alloc(0)),
+  );
+  const layers = image.layers.map((tar) => {
+    const body = gzipSync(tar);
 
     return { digest: sha256(body), body };
   });
-  const configBlob = { digest: sha256(config), body: config };
+  const configBlob = { digest: sha256(image.config), body: image.config };
   const manifest = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
       mediaType: MANIFEST_TYPE,
       config: {
         mediaType: "application/vnd.docker.container.image.v1+json",
-        size: config.length,
+        size: image.config.length,
         digest: configBlob.digest,
       },
       layers: layers.map((layer) => ({
