@@ -45,7 +45,7 @@ export type TDesiredApp = {
   /** Whether the spec has a health check: a replica is ready only once it passes. */
   hasHealthCheck?: boolean;
   /**
-   * Older revisions whose spec differs from the current one in the replica count only: their
+   * Older revisions whose spec differs from the current one in the count or balancing only: their
    * replicas already run what is wanted, so a scale never replaces them.
    */
   sameSpecRevisionIds?: readonly string[];

@@ -253,7 +253,10 @@ export class Reconciler {
       const currentSpec = fullSpecOf(current);
       for (const revision of revisions) {
         const changes = diffSpecs(fullSpecOf(revision), currentSpec);
-        const isSame = changes.every((change) => change.path === "replicas");
+        // The count and the gateway's balancing are applied without replacing replicas.
+        const isSame = changes.every(
+          (change) => change.path === "replicas" || change.path.split(".")[0] === "lb",
+        );
         this.sameSpec.set(`${revision.id}:${current.id}`, isSame);
       }
     }

@@ -54,6 +54,7 @@ const TABLES = [
   "Alert",
   "Webhook",
   "WebhookDelivery",
+  "GatewayStat",
 ];
 
 export function testEnv(overrides: Record<string, string> = {}): TEnv {
