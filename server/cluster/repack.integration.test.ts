@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { PrismaClient } from "@/server/db/generated/client";
-import { labEndpoint } from "@/server/test/config";
-import { callerFor, createPrincipal, openTestDb, refusal, waitFor } from "@/server/test/harness";
-import { removeAllBerthContainers, startTestController } from "@/server/test/lab";
+import { type callerFor, openTestDb, refusal, waitFor } from "@/server/test/harness";
+import { setUpLab, tearDownLab } from "@/server/test/lab";
 import { CONVERGE_TIMEOUT_MS, rowsOf, waitForReady, watchUntil } from "@/server/test/replicas";
 import type { TController } from "@/server/controller";
 
@@ -13,19 +12,11 @@ let controller: TController;
 
 beforeAll(async () => {
   db = await openTestDb();
-  await removeAllBerthContainers();
-  caller = callerFor(db, await createPrincipal(db, "operator"));
-  for (const k of [1, 2, 3]) {
-    await caller.node.create({ name: `lab-${k}`, endpoint: labEndpoint(k), labels: {} });
-  }
-  controller = startTestController(db);
-  await waitFor("controller leadership", () => (controller.isLeader() ? true : undefined));
+  ({ caller, controller } = await setUpLab(db));
 });
 
 afterAll(async () => {
-  await controller.stop();
-  await removeAllBerthContainers();
-  await db.$disconnect();
+  await tearDownLab(db, controller);
 });
 
 describe("re-pack on the lab", () => {

@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { PrismaClient } from "@/server/db/generated/client";
 import { engineClient } from "@/server/docker/engine";
-import { labEndpoint } from "@/server/test/config";
-import { callerFor, createPrincipal, openTestDb, waitFor } from "@/server/test/harness";
-import { LAB_TARGETS, removeAllBerthContainers, startTestController } from "@/server/test/lab";
+import { type callerFor, openTestDb, waitFor } from "@/server/test/harness";
+import { LAB_TARGETS, setUpLab, tearDownLab } from "@/server/test/lab";
 import { type TTestRegistry, startTestRegistry } from "@/server/test/registry";
 import { CONVERGE_TIMEOUT_MS } from "@/server/test/replicas";
 
@@ -35,27 +34,19 @@ async function removePulledImages(): Promise<void> {
 
 beforeAll(async () => {
   db = await openTestDb();
-  await removeAllBerthContainers();
   await removePulledImages();
   const source = labEngines[0];
   if (!source) {
     throw new Error("no lab-1");
   }
   registry = await startTestRegistry(source, "berth-demo/web:1", ["1"]);
-  caller = callerFor(db, await createPrincipal(db, "operator"));
-  for (const k of [1, 2, 3]) {
-    await caller.node.create({ name: `lab-${k}`, endpoint: labEndpoint(k), labels: {} });
-  }
-  controller = startTestController(db, { canPullImages: true });
-  await waitFor("controller leadership", () => (controller.isLeader() ? true : undefined));
+  ({ caller, controller } = await setUpLab(db, { canPullImages: true }));
 });
 
 afterAll(async () => {
-  await controller.stop();
-  await removeAllBerthContainers();
   await removePulledImages();
   await registry.close();
-  await db.$disconnect();
+  await tearDownLab(db, controller);
 });
 
 describe("image pulls", () => {

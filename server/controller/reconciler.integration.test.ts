@@ -12,13 +12,13 @@ import {
   LABEL_REPLICA,
   LABEL_REVISION,
 } from "@/server/docker/labels";
-import { labEndpoint } from "@/server/test/config";
-import { callerFor, createPrincipal, openTestDb, waitFor } from "@/server/test/harness";
+import { type callerFor, openTestDb, waitFor } from "@/server/test/harness";
 import {
   LAB_TARGETS,
   labContainers,
-  removeAllBerthContainers,
+  setUpLab,
   startTestController,
+  tearDownLab,
 } from "@/server/test/lab";
 
 import type { TController } from "./index";
@@ -110,20 +110,11 @@ async function leaveUnstartedContainer(): Promise<void> {
 
 beforeAll(async () => {
   db = await openTestDb();
-  await removeAllBerthContainers();
-  caller = callerFor(db, await createPrincipal(db, "operator"));
-  for (const k of [1, 2, 3]) {
-    await caller.node.create({ name: `lab-${k}`, endpoint: labEndpoint(k), labels: {} });
-  }
-  controller = startTestController(db);
-  await waitFor("controller leadership", () => (controller.isLeader() ? true : undefined));
+  ({ caller, controller } = await setUpLab(db));
 });
 
 afterAll(async () => {
-  await controller.stop();
-  // Leave the lab's engines clean for the next test file, whatever happened here.
-  await removeAllBerthContainers();
-  await db.$disconnect();
+  await tearDownLab(db, controller);
 });
 
 describe("reconciler on the lab", () => {

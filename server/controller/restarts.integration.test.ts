@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { PrismaClient } from "@/server/db/generated/client";
 import { LABEL_APP } from "@/server/docker/labels";
-import { labEndpoint } from "@/server/test/config";
-import { callerFor, createPrincipal, openTestDb, waitFor } from "@/server/test/harness";
-import { labContainers, removeAllBerthContainers, startTestController } from "@/server/test/lab";
+import { type callerFor, openTestDb, waitFor } from "@/server/test/harness";
+import { labContainers, setUpLab, tearDownLab } from "@/server/test/lab";
 
 import type { TController } from "./index";
 
@@ -23,20 +22,11 @@ async function restartedEvents(appId: string) {
 
 beforeAll(async () => {
   db = await openTestDb();
-  await removeAllBerthContainers();
-  caller = callerFor(db, await createPrincipal(db, "operator"));
-  for (const k of [1, 2, 3]) {
-    await caller.node.create({ name: `lab-${k}`, endpoint: labEndpoint(k), labels: {} });
-  }
-  controller = startTestController(db);
-  await waitFor("controller leadership", () => (controller.isLeader() ? true : undefined));
+  ({ caller, controller } = await setUpLab(db));
 });
 
 afterAll(async () => {
-  await controller.stop();
-  // Leave the lab's engines clean for the next test file, whatever happened here.
-  await removeAllBerthContainers();
-  await db.$disconnect();
+  await tearDownLab(db, controller);
 });
 
 describe("crash-loop restarts on the lab", () => {

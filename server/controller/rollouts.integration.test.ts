@@ -3,15 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TAppSpec } from "@/server/apps/spec";
 import type { PrismaClient } from "@/server/db/generated/client";
 import { LABEL_APP } from "@/server/docker/labels";
-import { labEndpoint } from "@/server/test/config";
-import { callerFor, createPrincipal, lab, openTestDb, waitFor } from "@/server/test/harness";
+import { type callerFor, lab, openTestDb, waitFor } from "@/server/test/harness";
 import { engineClient } from "@/server/docker/engine";
 import {
   LAB_TARGETS,
   labContainers,
-  removeAllBerthContainers,
   removeBerthVolumes,
-  startTestController,
+  setUpLab,
+  tearDownLab,
 } from "@/server/test/lab";
 import {
   CONVERGE_TIMEOUT_MS,
@@ -87,21 +86,13 @@ async function latestRollout(appId: string) {
 
 beforeAll(async () => {
   db = await openTestDb();
-  await removeAllBerthContainers();
-  caller = callerFor(db, await createPrincipal(db, "operator"));
-  for (const k of [1, 2, 3]) {
-    await caller.node.create({ name: `lab-${k}`, endpoint: labEndpoint(k), labels: {} });
-  }
-  controller = startTestController(db, { failoverAfterMs: FAILOVER_AFTER_MS });
-  await waitFor("controller leadership", () => (controller.isLeader() ? true : undefined));
+  ({ caller, controller } = await setUpLab(db, { failoverAfterMs: FAILOVER_AFTER_MS }));
 });
 
 afterAll(async () => {
-  await controller.stop();
   await lab("revive", "2");
-  await removeAllBerthContainers();
   await removeBerthVolumes();
-  await db.$disconnect();
+  await tearDownLab(db, controller);
 });
 
 describe("health checks", () => {

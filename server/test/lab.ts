@@ -10,7 +10,8 @@ import {
 import { LABEL_APP } from "@/server/docker/labels";
 import { logger } from "@/server/logger";
 
-import { LAB_NODE_COUNT } from "./config";
+import { LAB_NODE_COUNT, labEndpoint } from "./config";
+import { callerFor, createPrincipal, waitFor } from "./harness";
 
 export const LAB_TARGETS: TEngineTarget[] = Array.from({ length: LAB_NODE_COUNT }, (_, i) => ({
   endpoint: { transport: "tcp", host: `127.0.0.${i + 2}`, port: 2375 },
@@ -63,4 +64,32 @@ export function startTestController(
     canPullImages: false,
     ...overrides,
   });
+}
+
+export type TLabSetUp = { caller: ReturnType<typeof callerFor>; controller: TController };
+
+/**
+ * The start of most lab test files: no Berth containers left on the engines, an operator,
+ * lab-1..3 added as nodes, and a controller that leads.
+ */
+export async function setUpLab(
+  db: PrismaClient,
+  overrides: Partial<TControllerOptions> = {},
+): Promise<TLabSetUp> {
+  await removeAllBerthContainers();
+  const caller = callerFor(db, await createPrincipal(db, "operator"));
+  for (const k of [1, 2, 3]) {
+    await caller.node.create({ name: `lab-${k}`, endpoint: labEndpoint(k), labels: {} });
+  }
+  const controller = startTestController(db, overrides);
+  await waitFor("controller leadership", () => (controller.isLeader() ? true : undefined));
+
+  return { caller, controller };
+}
+
+/** The end of such a file: the controller stopped, the engines left clean, the db closed. */
+export async function tearDownLab(db: PrismaClient, controller: TController): Promise<void> {
+  await controller.stop();
+  await removeAllBerthContainers();
+  await db.$disconnect();
 }
