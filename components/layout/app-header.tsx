@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 
+import { AlertsBadge } from "@/components/alerts/alerts-badge";
 import { useSession } from "@/components/auth/session";
 import { ConnectionIndicator } from "@/components/live/connection-indicator";
 import { Badge } from "@/components/ui/badge";
@@ -11,7 +12,7 @@ import { SignOutButton } from "./sign-out-button";
 import { ThemeToggle } from "./theme-toggle";
 import { cx } from "@/components/ui/cx";
 
-/** The top bar: brand (phones), live state, theme, who is signed in, sign out. */
+/** The top bar: brand (phones), live state, alerts, theme, who is signed in, sign out. */
 export function AppHeader() {
   const me = useSession();
 
@@ -24,6 +25,7 @@ export function AppHeader() {
         </Link>
         <div className="ml-auto flex min-w-0 items-center gap-2 sm:gap-3">
           <ConnectionIndicator />
+          <AlertsBadge />
           <div className="hidden lg:block">
             <ThemeToggle isCompact />
           </div>

@@ -4,8 +4,10 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ComponentType } from "react";
 
+import { NavAlertCount } from "@/components/alerts/alerts-badge";
 import { cx } from "@/components/ui/cx";
 import {
+  AlertsIcon,
   AppsIcon,
   ContainersIcon,
   EventsIcon,
@@ -22,6 +24,7 @@ export const NAV_ITEMS: readonly TNavItem[] = [
   { href: "/apps", label: "Apps", Icon: AppsIcon },
   { href: "/containers", label: "Containers", Icon: ContainersIcon },
   { href: "/events", label: "Events", Icon: EventsIcon },
+  { href: "/alerts", label: "Alerts", Icon: AlertsIcon },
   { href: "/settings", label: "Settings", Icon: SettingsIcon },
 ];
 
@@ -50,6 +53,7 @@ export function SidebarNav() {
           >
             <Icon className="size-4" />
             {label}
+            {href === "/alerts" ? <NavAlertCount /> : null}
           </Link>
         );
       })}
@@ -69,7 +73,8 @@ export function BottomNav() {
         "pb-[env(safe-area-inset-bottom)]",
       )}
     >
-      <ul className="grid grid-cols-6">
+      {/* One equal column per item, however many there are. */}
+      <ul className="grid auto-cols-[minmax(0,1fr)] grid-flow-col">
         {NAV_ITEMS.map(({ href, label, Icon }) => {
           const isCurrent = isActive(pathname, href);
 
@@ -79,7 +84,7 @@ export function BottomNav() {
                 href={href}
                 aria-current={isCurrent ? "page" : undefined}
                 className={cx(
-                  "flex h-14 flex-col items-center justify-center gap-0.5 text-[11px] font-medium",
+                  "flex h-14 flex-col items-center justify-center gap-0.5 text-[10px] font-medium",
                   isCurrent ? "text-accent" : "text-muted",
                 )}
               >

@@ -78,6 +78,15 @@ export function SettingsIcon(props: TIconProps) {
   );
 }
 
+export function AlertsIcon(props: TIconProps) {
+  return (
+    <Icon {...props}>
+      <path d="M6 9a6 6 0 1 1 12 0c0 4.5 2 6.5 2 6.5H4S6 13.5 6 9Z" />
+      <path d="M10 19a2 2 0 0 0 4 0" />
+    </Icon>
+  );
+}
+
 export function PlusIcon(props: TIconProps) {
   return (
     <Icon {...props}>

@@ -23,6 +23,7 @@ test("every page fits a 390×844 phone without sideways scrolling", async ({ pag
     "/apps/new",
     "/containers",
     "/events",
+    "/alerts",
   ];
   for (const path of [...pages, "/settings"]) {
     await page.goto(path);

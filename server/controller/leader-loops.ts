@@ -4,8 +4,13 @@
  */
 import type { Logger } from "pino";
 
+import { AlertEvaluator } from "@/server/alerts/evaluator";
+import { WebhookSender } from "@/server/alerts/sender";
 import type { PrismaClient } from "@/server/db/generated/client";
+import { env } from "@/server/env";
 import { HealthProber } from "@/server/health/prober";
+import { LogCollector } from "@/server/logs/collector";
+import { StatsCollector } from "@/server/stats/collector";
 
 export type TLeaderContext = {
   db: PrismaClient;
@@ -25,8 +30,46 @@ function startHealthProber({ db, log }: TLeaderContext): TLeaderLoop {
   return prober;
 }
 
+function startAlertEvaluator({ db, log }: TLeaderContext): TLeaderLoop {
+  const evaluator = new AlertEvaluator({ db, log });
+  evaluator.start();
+
+  return evaluator;
+}
+
+function startWebhookSender({ db, log }: TLeaderContext): TLeaderLoop {
+  const sender = new WebhookSender({ db, log });
+  sender.start();
+
+  return sender;
+}
+
+function startLogCollector({ db, log }: TLeaderContext): TLeaderLoop {
+  const collector = new LogCollector({ db, log });
+  collector.start();
+
+  return collector;
+}
+
+function startStatsCollector({ db, log }: TLeaderContext): TLeaderLoop {
+  const collector = new StatsCollector({
+    db,
+    log,
+    retentionDays: env().BERTH_STATS_RETENTION_DAYS,
+  });
+  collector.start();
+
+  return collector;
+}
+
 /** Every leader loop, in start order. */
-export const LEADER_LOOPS: readonly TStartLoop[] = [startHealthProber];
+export const LEADER_LOOPS: readonly TStartLoop[] = [
+  startHealthProber,
+  startAlertEvaluator,
+  startWebhookSender,
+  startLogCollector,
+  startStatsCollector,
+];
 
 /** Starts every leader loop; a loop that fails to start is logged and the rest still run. */
 export function startLeaderLoops(context: TLeaderContext): TLeaderLoop[] {

@@ -55,6 +55,7 @@ const TABLES = [
   "Webhook",
   "WebhookDelivery",
   "GatewayStat",
+  "WebhookAttempt",
 ];
 
 export function testEnv(overrides: Record<string, string> = {}): TEnv {
