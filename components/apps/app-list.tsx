@@ -2,6 +2,9 @@
 
 import Link from "next/link";
 
+import { CurrentCpu, CurrentMemory } from "@/components/stats/current-stats";
+import type { TChartPoint } from "@/components/stats/stat-series";
+import { useCurrentStats } from "@/components/stats/use-stat-series";
 import type { TAppSummary } from "@/components/trpc/client";
 import { Cell, HeadCell, Table } from "@/components/ui/data-table";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -36,7 +39,9 @@ function Reserved({ app }: { app: TAppSummary }) {
   );
 }
 
-function AppTable({ apps }: { apps: readonly TAppSummary[] }) {
+type TCurrent = Record<string, TChartPoint>;
+
+function AppTable({ apps, current }: { apps: readonly TAppSummary[]; current: TCurrent }) {
   return (
     <Table
       head={
@@ -45,6 +50,8 @@ function AppTable({ apps }: { apps: readonly TAppSummary[] }) {
           <HeadCell>Status</HeadCell>
           <HeadCell>Ready</HeadCell>
           <HeadCell>Reserved</HeadCell>
+          <HeadCell className="text-right">CPU</HeadCell>
+          <HeadCell className="text-right">Memory</HeadCell>
           <HeadCell className="text-right">Revision</HeadCell>
           <HeadCell>Image</HeadCell>
           <HeadCell>Updated</HeadCell>
@@ -71,6 +78,12 @@ function AppTable({ apps }: { apps: readonly TAppSummary[] }) {
           <Cell className="whitespace-nowrap tabular-nums">
             <Reserved app={app} />
           </Cell>
+          <Cell className="text-right whitespace-nowrap tabular-nums">
+            <CurrentCpu point={current[app.id]} />
+          </Cell>
+          <Cell className="text-right whitespace-nowrap tabular-nums">
+            <CurrentMemory point={current[app.id]} />
+          </Cell>
           <Cell className="text-right tabular-nums">{app.revision}</Cell>
           <Cell className="max-w-72 font-mono text-xs wrap-anywhere text-muted">{app.image}</Cell>
           <Cell className="whitespace-nowrap text-muted tabular-nums">
@@ -82,7 +95,7 @@ function AppTable({ apps }: { apps: readonly TAppSummary[] }) {
   );
 }
 
-function AppCard({ app }: { app: TAppSummary }) {
+function AppCard({ app, point }: { app: TAppSummary; point: TChartPoint | undefined }) {
   return (
     <li
       data-testid="app-row"
@@ -103,6 +116,10 @@ function AppCard({ app }: { app: TAppSummary }) {
         <dd className="text-right tabular-nums">
           <Reserved app={app} />
         </dd>
+        <dt className="text-muted">CPU · memory</dt>
+        <dd className="text-right tabular-nums">
+          <CurrentCpu point={point} /> · <CurrentMemory point={point} />
+        </dd>
         <dt className="text-muted">Revision</dt>
         <dd className="text-right tabular-nums">{app.revision}</dd>
         <dt className="text-muted">Updated</dt>
@@ -122,15 +139,19 @@ export function AppList({ apps }: { apps: readonly TAppSummary[] }) {
   const isWide = useMediaQuery(TABLE_QUERY);
   const { dataUpdatedAt } = useAppList();
   const isLive = useAppWatch();
+  const current = useCurrentStats(
+    "app",
+    apps.map((app) => app.id),
+  );
 
   return (
     <>
       {isWide ? (
-        <AppTable apps={apps} />
+        <AppTable apps={apps} current={current} />
       ) : (
         <ul className="divide-y divide-line">
           {apps.map((app) => (
-            <AppCard key={app.id} app={app} />
+            <AppCard key={app.id} app={app} point={current[app.id]} />
           ))}
         </ul>
       )}

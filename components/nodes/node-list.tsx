@@ -3,6 +3,9 @@
 import Link from "next/link";
 
 import { formatBytes, formatCpus } from "@/components/format";
+import { CurrentCpu, CurrentMemory } from "@/components/stats/current-stats";
+import type { TChartPoint } from "@/components/stats/stat-series";
+import { useCurrentStats } from "@/components/stats/use-stat-series";
 import type { TNodeView } from "@/components/trpc/client";
 import { Cell, HeadCell, Table } from "@/components/ui/data-table";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -22,7 +25,9 @@ function NodeLink({ node }: { node: TNodeView }) {
   );
 }
 
-function NodeTable({ nodes }: { nodes: readonly TNodeView[] }) {
+type TCurrent = Record<string, TChartPoint>;
+
+function NodeTable({ nodes, current }: { nodes: readonly TNodeView[]; current: TCurrent }) {
   return (
     <Table
       head={
@@ -32,6 +37,8 @@ function NodeTable({ nodes }: { nodes: readonly TNodeView[] }) {
           <HeadCell>Endpoint</HeadCell>
           <HeadCell className="text-right">CPUs</HeadCell>
           <HeadCell className="text-right">Memory</HeadCell>
+          <HeadCell className="text-right">CPU used</HeadCell>
+          <HeadCell className="text-right">Memory used</HeadCell>
           <HeadCell>Engine</HeadCell>
           <HeadCell>Labels</HeadCell>
           <HeadCell>Heartbeat</HeadCell>
@@ -58,6 +65,12 @@ function NodeTable({ nodes }: { nodes: readonly TNodeView[] }) {
           <Cell className="text-right whitespace-nowrap tabular-nums">
             {formatBytes(node.memoryBytes)}
           </Cell>
+          <Cell className="text-right whitespace-nowrap tabular-nums">
+            <CurrentCpu point={current[node.id]} />
+          </Cell>
+          <Cell className="text-right whitespace-nowrap tabular-nums">
+            <CurrentMemory point={current[node.id]} />
+          </Cell>
           <Cell className="whitespace-nowrap text-muted">{node.engineVersion}</Cell>
           <Cell className="max-w-72">
             <NodeLabels labels={node.labels} />
@@ -71,7 +84,7 @@ function NodeTable({ nodes }: { nodes: readonly TNodeView[] }) {
   );
 }
 
-function NodeCard({ node }: { node: TNodeView }) {
+function NodeCard({ node, point }: { node: TNodeView; point: TChartPoint | undefined }) {
   return (
     <li data-testid="node-row" data-node-name={node.name} className="space-y-2 px-4 py-3">
       <div className="flex items-start justify-between gap-3">
@@ -83,6 +96,10 @@ function NodeCard({ node }: { node: TNodeView }) {
         <dt className="text-muted">Capacity</dt>
         <dd className="text-right tabular-nums">
           {formatCpus(node.cpus)} · {formatBytes(node.memoryBytes)}
+        </dd>
+        <dt className="text-muted">Used</dt>
+        <dd className="text-right tabular-nums">
+          <CurrentCpu point={point} /> · <CurrentMemory point={point} />
         </dd>
         <dt className="text-muted">Engine</dt>
         <dd className="text-right">{node.engineVersion || "—"}</dd>
@@ -99,14 +116,18 @@ function NodeCard({ node }: { node: TNodeView }) {
 /** Nodes as a table on wide screens and as cards on phones; each node is in the page once. */
 export function NodeList({ nodes }: { nodes: readonly TNodeView[] }) {
   const isWide = useMediaQuery(TABLE_QUERY);
+  const current = useCurrentStats(
+    "node",
+    nodes.map((node) => node.id),
+  );
   if (isWide) {
-    return <NodeTable nodes={nodes} />;
+    return <NodeTable nodes={nodes} current={current} />;
   }
 
   return (
     <ul className="divide-y divide-line">
       {nodes.map((node) => (
-        <NodeCard key={node.id} node={node} />
+        <NodeCard key={node.id} node={node} point={current[node.id]} />
       ))}
     </ul>
   );

@@ -29,11 +29,22 @@ export const ZStatPoint = z.object({
   blockWriteBps: z.number(),
 });
 
+/** A node's size and what its replicas reserve, to draw beside its use. */
+export const ZStatCapacity = z.object({
+  /** All the node's CPUs, in percent of one core (400 = four cores). */
+  cpuPercent: z.number(),
+  memoryBytes: z.number(),
+  reservedCpuPercent: z.number(),
+  reservedMemoryBytes: z.number(),
+});
+
 export const ZStatHistory = z.object({
   range: z.enum(STAT_RANGES),
   /** Seconds one point covers: 10 or 60. */
   resolutionSec: z.number().int(),
   points: z.array(ZStatPoint),
+  /** For a node only. */
+  capacity: ZStatCapacity.optional(),
 });
 
 /** The newest point of each id asked for, for lists; ids without one are left out. */

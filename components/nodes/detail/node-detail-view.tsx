@@ -8,6 +8,7 @@ import { plural } from "@/components/format";
 import { PageHeader } from "@/components/layout/page-header";
 import { PageSkeleton } from "@/components/layout/page-skeleton";
 import { PanelBoundary } from "@/components/layout/panel-boundary";
+import { StatCharts } from "@/components/stats/stat-charts";
 import { StaleHint } from "@/components/live/connection-indicator";
 import { type TNodeDetail, useTRPC } from "@/components/trpc/client";
 import { errorMessage, trpcCode } from "@/components/trpc/errors";
@@ -137,6 +138,9 @@ export function NodeDetailView({ id }: { id: string }) {
             <NodeLabelsPanel node={node} />
           </PanelBoundary>
         </div>
+        <PanelBoundary title="Resource use">
+          <StatCharts scope="node" id={id} title="Resource use of Berth's replicas" />
+        </PanelBoundary>
         <PanelBoundary title="Containers">
           <ContainersPanel detail={detail.data} />
         </PanelBoundary>

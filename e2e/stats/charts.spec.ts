@@ -1,0 +1,72 @@
+import { type Page, expect, test } from "@playwright/test";
+
+import { ensureNode, signIn, trpc } from "../support/auth";
+import { labEndpoint } from "../support/lab";
+
+const APP = "stats-burn";
+const IMAGE = "berth-demo/cpu:1";
+const CONVERGE_TIMEOUT_MS = 30_000;
+const DELETE_TIMEOUT_MS = 30_000;
+/** The live stream gives a point a second; a few seconds show the chart moving. */
+const MOVE_TIMEOUT_MS = 10_000;
+
+type TAppSummary = { id: string; name: string };
+
+async function findApp(page: Page): Promise<TAppSummary | undefined> {
+  const apps = await trpc<TAppSummary[]>(page, "app.find", undefined, true);
+
+  return apps.find((app) => app.name === APP);
+}
+
+async function pointCount(page: Page): Promise<number> {
+  const text = await page.getByTestId("stats-point-count").first().textContent();
+
+  return Number(/(\d+)/.exec(text ?? "")?.[1] ?? 0);
+}
+
+test.afterAll(async ({ browser }) => {
+  const page = await browser.newPage();
+  await signIn(page);
+  const app = await findApp(page);
+  if (app) {
+    await trpc(page, "app.delete", { id: app.id });
+    await expect
+      .poll(async () => (await findApp(page)) === undefined, { timeout: DELETE_TIMEOUT_MS })
+      .toBe(true);
+  }
+  await page.close();
+});
+
+test("the app page charts real points, and new ones keep arriving", async ({ page }) => {
+  await signIn(page);
+  await ensureNode(page, "lab-1", labEndpoint(1));
+  const app =
+    (await findApp(page)) ??
+    (await trpc<TAppSummary>(page, "app.create", { name: APP, image: IMAGE, replicas: 1 }));
+
+  await page.goto(`/apps/${app.id}`);
+  await expect(page.locator('[data-testid="replica-row"][data-state="running"]')).toHaveCount(1, {
+    timeout: CONVERGE_TIMEOUT_MS,
+  });
+
+  const panel = page.getByRole("region", { name: "Resource use" });
+  await expect(panel.getByTestId("stat-chart")).toHaveCount(4);
+  await expect(panel.getByTestId("stats-live-state")).toHaveText("live", {
+    timeout: MOVE_TIMEOUT_MS,
+  });
+  // Drawn lines: Recharts renders each series as an svg path once it has points.
+  await expect(panel.locator(".recharts-area-curve").first()).toBeVisible();
+
+  await expect.poll(() => pointCount(page), { timeout: MOVE_TIMEOUT_MS }).toBeGreaterThan(1);
+  const before = await pointCount(page);
+  await expect.poll(() => pointCount(page), { timeout: MOVE_TIMEOUT_MS }).toBeGreaterThan(before);
+
+  // The CPU axis reads tens of percent: the burner's real load, not a flat zero.
+  const cpuChart = panel.getByTestId("stat-chart").first();
+  await expect(cpuChart).toContainText(/\d{2,3}(\.\d)? %/);
+
+  // Switching range keeps the chart (history plus live).
+  await panel.getByRole("button", { name: "Live" }).click();
+  await expect(panel.getByRole("button", { name: "Live" })).toHaveAttribute("aria-pressed", "true");
+  await expect.poll(() => pointCount(page), { timeout: MOVE_TIMEOUT_MS }).toBeGreaterThan(1);
+});
