@@ -8,7 +8,7 @@ describe("parseEnv", () => {
 
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.BERTH_PORT).toBe(3000);
-    expect(env.BERTH_ROLES).toEqual(["web", "controller"]);
+    expect(env.BERTH_ROLES).toEqual(["web", "controller", "gateway"]);
     expect(env.BERTH_HEARTBEAT_INTERVAL_MS).toBe(1000);
     expect(env.BERTH_NODE_TIMEOUT_MS).toBe(3000);
   });
@@ -49,5 +49,22 @@ describe("parseEnv", () => {
 
     expect(env.BERTH_ROLES).toEqual(["controller"]);
     expect(env.BERTH_AUTO_ADD_LOCAL).toBe(false);
+  });
+});
+
+describe("gateway settings", () => {
+  it("binds to loopback and allocates 20000-20999 by default", () => {
+    const env = parseEnv({});
+
+    expect(env.BERTH_GATEWAY_ADDRESS).toBe("127.0.0.1");
+    expect(env.BERTH_GATEWAY_PORTS).toEqual({ min: 20000, max: 20999 });
+  });
+
+  it("refuses a malformed range or address, naming the variable", () => {
+    const attempt = () =>
+      parseEnv({ BERTH_GATEWAY_PORTS: "30000-2000", BERTH_GATEWAY_ADDRESS: "localhost" });
+
+    expect(attempt).toThrow(/BERTH_GATEWAY_PORTS: must be a port range like 20000-20999/);
+    expect(attempt).toThrow(/BERTH_GATEWAY_ADDRESS: must be an IP address/);
   });
 });

@@ -2,8 +2,10 @@ import path from "node:path";
 
 import { z } from "zod";
 
+import { parsePortRange } from "@/server/gateway/port-range";
+
 /** Roles one process can run; `npm start` runs all of them in one supervisor. */
-export const ROLES = ["web", "controller"] as const;
+export const ROLES = ["web", "controller", "gateway"] as const;
 export type TRole = (typeof ROLES)[number];
 
 const ZBoolean = z
@@ -23,9 +25,9 @@ export const ZEnv = z.object({
   BERTH_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   BERTH_ROLES: z
     .string()
-    .default("web,controller")
+    .default("web,controller,gateway")
     .transform((value) => value.split(",").map((role) => role.trim()))
-    .pipe(z.array(z.enum(ROLES)).min(1, "name at least one of web, controller")),
+    .pipe(z.array(z.enum(ROLES)).min(1, "name at least one of web, controller, gateway")),
   BERTH_SECRET_KEY: z
     .string()
     .regex(/^[A-Za-z0-9+/]{43}=$/, "must be 32 bytes in base64 (openssl rand -base64 32)")
@@ -43,6 +45,26 @@ export const ZEnv = z.object({
   BERTH_AUTO_ADD_LOCAL: ZBoolean.default(true),
   BERTH_PULL_IMAGES: ZBoolean.default(true),
   BERTH_DEV: ZBoolean.default(false),
+  /** Days stats history is kept (as 60 s points after the first day). */
+  BERTH_STATS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
+  /** Where the gateway's per-app listeners bind. */
+  BERTH_GATEWAY_ADDRESS: z
+    .union([z.ipv4(), z.ipv6()], { error: "must be an IP address" })
+    .default("127.0.0.1"),
+  /** Service ports are allocated from this range ("20000-20999"). */
+  BERTH_GATEWAY_PORTS: z
+    .string()
+    .default("20000-20999")
+    .transform((text, ctx) => {
+      const range = parsePortRange(text);
+      if (!range) {
+        ctx.addIssue({ code: "custom", message: "must be a port range like 20000-20999" });
+
+        return z.NEVER;
+      }
+
+      return range;
+    }),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 });
 

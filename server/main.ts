@@ -15,6 +15,7 @@ import { startEmbeddedDatabase } from "@/server/db/embedded";
 import type { PrismaClient } from "@/server/db/generated/client";
 import { applyMigrations } from "@/server/db/migrate";
 import { EnvError, type TEnv, parseEnv } from "@/server/env";
+import { startGateway } from "@/server/gateway";
 import { logger } from "@/server/logger";
 import { addNode } from "@/server/nodes/service";
 import { loadSecretKey, setSecretKey } from "@/server/security/secrets";
@@ -88,6 +89,15 @@ async function main(): Promise<void> {
     });
     stoppers.push(controller.stop);
   }
+  if (env.BERTH_ROLES.includes("gateway")) {
+    const gateway = await startGateway({
+      db,
+      log,
+      address: env.BERTH_GATEWAY_ADDRESS,
+      portRange: env.BERTH_GATEWAY_PORTS,
+    });
+    stoppers.push(gateway.stop);
+  }
   if (env.BERTH_ROLES.includes("web")) {
     const web = await startWebServer({ db, env, log, projectDir: process.cwd() });
     stoppers.push(web.close);
@@ -103,7 +113,7 @@ async function main(): Promise<void> {
     isStopping = true;
     log.info({ signal }, "shutting down");
     setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MS).unref();
-    // Stop in reverse order of start: web, controller, database.
+    // Stop in reverse order of start: web, gateway, controller, database.
     void (async () => {
       for (const stop of stoppers.reverse()) {
         await stop().catch((error: unknown) => log.warn({ err: error }, "stop step failed"));

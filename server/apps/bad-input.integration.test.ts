@@ -96,6 +96,18 @@ describe("creating an app with bad input over HTTP", () => {
     },
   );
 
+  it("refuses a gateway service port outside the range, naming the setting", async () => {
+    const failure = await createFailure({
+      ...BASE,
+      ports: [{ containerPort: 8080, protocol: "tcp" }],
+      lb: { policy: "round-robin", servicePort: 80 },
+    });
+
+    expect(failure.code).toBe("BAD_REQUEST");
+    expect(failure.fieldErrors["lb.servicePort"]?.[0]).toMatch(/outside the gateway's range/);
+    await expectNothingStored();
+  });
+
   it("refuses an unknown constraint operator", async () => {
     const constraints = [{ key: "zone", operator: "=~", value: "eu" }];
     const failure = await createFailure({ ...BASE, placement: { constraints } });

@@ -23,8 +23,10 @@ import type {
   RevisionReason,
 } from "@/server/db/generated/client";
 import type { TDb } from "@/server/db/types";
+import { env } from "@/server/env";
 import { BerthError } from "@/server/errors";
 import { announceEvent, recordEvent } from "@/server/events/service";
+import { checkServicePort } from "@/server/gateway/routes";
 import { open, seal, secretKey } from "@/server/security/secrets";
 
 import { diffSpecs, formatDiff } from "./diff";
@@ -430,6 +432,7 @@ export async function createApp(
   }
   const { app, eventId } = await db
     .$transaction(async (tx) => {
+      await checkGatewayPort(tx, undefined, spec);
       const created = await tx.app.create({ data: { name: spec.name } });
       const { app, revision } = await addRevision(tx, {
         app: created,
@@ -457,6 +460,14 @@ export async function createApp(
   await announceApp(app.id, eventId);
 
   return toAppView(db, app);
+}
+
+/** A service port the spec asks for must be in the gateway's range and no other app's. */
+async function checkGatewayPort(tx: TDb, appId: string | undefined, spec: TAppSpec) {
+  const port = spec.lb?.servicePort;
+  if (port !== undefined) {
+    await checkServicePort(tx, appId, port, env().BERTH_GATEWAY_PORTS);
+  }
 }
 
 /** Berth itself, e.g. rolling back a failed update; may restore what an admin once set. */
@@ -499,6 +510,7 @@ async function changeApp(
     const current = currentOf(before);
     const currentSpec = fullSpecOf(current);
     const spec = await change.next(currentSpec, current.number, tx);
+    await checkGatewayPort(tx, before.id, spec);
     const lines = formatDiff(diffSpecs(currentSpec, spec));
     if (lines.length === 0) {
       throw new BerthError("CONFLICT", change.noOpMessage);

@@ -110,6 +110,22 @@ describe("ZAppSpec defaults", () => {
     expect(spec.lb).toStrictEqual({ policy: "round-robin" });
   });
 
+  it("takes every load-balancing setting, each with the policy that reads it", () => {
+    const weighted = parse({ lb: { policy: "weighted", weights: [3, 1, 0], servicePort: 20001 } });
+    const hashed = parse({
+      lb: { policy: "consistent-hash", mode: "http", hashKey: { source: "cookie", name: "sid" } },
+    });
+    const byCapacity = parse({ lb: { policy: "weighted", weightByNodeCapacity: true } });
+
+    expect(weighted.lb).toStrictEqual({
+      policy: "weighted",
+      weights: [3, 1, 0],
+      servicePort: 20001,
+    });
+    expect(hashed.lb?.hashKey).toStrictEqual({ source: "cookie", name: "sid" });
+    expect(byCapacity.lb?.weightByNodeCapacity).toBe(true);
+  });
+
   it("does not share default objects between parses", () => {
     const first = ZAppSpec.parse(minimal);
     first.command.push("mutated");
@@ -367,6 +383,52 @@ const hostile: [string, Record<string, unknown>, string | string[], RegExp][] = 
     /cannot both be 0/,
   ],
   ["an unknown lb policy", { lb: { policy: "fastest" } }, "lb.policy", /"round-robin"/],
+  ["an unknown lb mode", { lb: { mode: "udp" } }, "lb.mode", /"http", "tcp"/],
+  ["weights without the weighted policy", { lb: { weights: [2, 1] } }, "lb.weights", /"weighted"/],
+  [
+    "weights that are all 0",
+    { lb: { policy: "weighted", weights: [0, 0] } },
+    "lb.weights",
+    /at least one weight must be above 0/,
+  ],
+  [
+    "a weight above the maximum",
+    { lb: { policy: "weighted", weights: [1001] } },
+    "lb.weights.0",
+    /from 0 to 1000/,
+  ],
+  [
+    "weights and node capacity both",
+    { lb: { policy: "weighted", weights: [1], weightByNodeCapacity: true } },
+    "lb.weightByNodeCapacity",
+    /not both/,
+  ],
+  [
+    "a hash key without consistent hashing",
+    { lb: { policy: "p2c", hashKey: { source: "client-address" } } },
+    "lb.hashKey",
+    /"consistent-hash"/,
+  ],
+  [
+    "a hash key of an unknown source",
+    { lb: { policy: "consistent-hash", hashKey: { source: "query" } } },
+    "lb.hashKey.source",
+    /"header", "cookie", "client-address"/,
+  ],
+  [
+    "a header hash key in tcp mode",
+    { lb: { policy: "consistent-hash", mode: "tcp", hashKey: { source: "header", name: "x" } } },
+    "lb.hashKey.source",
+    /no headers or cookies/,
+  ],
+  [
+    "a header name with a space",
+    { lb: { policy: "consistent-hash", hashKey: { source: "header", name: "x user" } } },
+    "lb.hashKey.name",
+    /header name/,
+  ],
+  ["a service port of 0", { lb: { servicePort: 0 } }, "lb.servicePort", /port number/],
+  ["a misspelt lb field", { lb: { polcy: "p2c" } }, "lb", /unknown field "polcy"/],
   ["a NUL in an argument", { args: ["a\u0000b"] }, "args.0", /NUL/],
   ["65 arguments", { args: Array.from({ length: 65 }, () => "x") }, "args", /at most 64/],
   ["an argument of 4097 characters", { command: ["x".repeat(4097)] }, "command.0", /4096/],

@@ -107,6 +107,11 @@ export const LB_POLICIES = [
   "consistent-hash",
 ] as const;
 
+export const LB_MODES = ["http", "tcp"] as const;
+export const LB_HASH_SOURCES = ["header", "cookie", "client-address"] as const;
+export const MAX_LB_WEIGHT = 1000;
+export const MAX_LB_KEY_NAME_CHARS = 128;
+
 /** What viewers see in place of every secret value. */
 export const SECRET_MASK = "••••••••";
 
@@ -690,14 +695,87 @@ const ZUpdate = strictObject(updateShape).superRefine((update, ctx) => {
   }
 });
 
+const ZHeaderName = z
+  .string({ error: "must be a header name, e.g. x-user-id" })
+  .max(MAX_LB_KEY_NAME_CHARS, `must be at most ${MAX_LB_KEY_NAME_CHARS} characters`)
+  .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "must be a header name, e.g. x-user-id");
+
+const ZCookieName = z
+  .string({ error: "must be a cookie name, e.g. session" })
+  .max(MAX_LB_KEY_NAME_CHARS, `must be at most ${MAX_LB_KEY_NAME_CHARS} characters`)
+  .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "must be a cookie name, e.g. session");
+
+/** What consistent hashing hashes: one header, one cookie, or the client's address. */
+const ZHashKey = z.discriminatedUnion(
+  "source",
+  [
+    strictObject({ source: z.literal("header"), name: ZHeaderName }),
+    strictObject({ source: z.literal("cookie"), name: ZCookieName }),
+    strictObject({ source: z.literal("client-address") }),
+  ],
+  {
+    error: (issue) =>
+      issue.code === "invalid_union"
+        ? `source must be one of ${quoteList(LB_HASH_SOURCES)}; header and cookie take a name`
+        : undefined,
+  },
+);
+
 const lbShape = {
   policy: z
     .enum(LB_POLICIES, { error: `must be one of ${quoteList(LB_POLICIES)}` })
     .default("round-robin"),
+  /** http proxies requests (keep-alive, WebSocket upgrades); tcp forwards bytes only. */
+  mode: z.enum(LB_MODES, { error: `must be one of ${quoteList(LB_MODES)}` }).optional(),
+  /** The gateway's port for the app; left out, one is allocated from BERTH_GATEWAY_PORTS. */
+  servicePort: ZPortNumber.optional(),
+  /** For `weighted`: the weight of each replica slot (slot 0 first); missing slots weigh 1. */
+  weights: z
+    .array(
+      integer(0, MAX_LB_WEIGHT, `each weight must be a whole number from 0 to ${MAX_LB_WEIGHT}`),
+    )
+    .max(MAX_REPLICAS, `at most ${MAX_REPLICAS} weights, one per replica slot`)
+    .optional(),
+  /** For `weighted`: weigh each replica by its node's CPUs instead of by slot. */
+  weightByNodeCapacity: z.boolean({ error: "must be true or false" }).optional(),
+  /** For `consistent-hash`: what to hash; left out, the client's address. */
+  hashKey: ZHashKey.optional(),
 };
 
-/** How the gateway picks a replica; an app without `lb` gets round-robin. */
-const ZLoadBalancing = strictObject(lbShape);
+const ZLbFields = strictObject(lbShape);
+type TLbFields = z.output<typeof ZLbFields>;
+
+/** Settings that only one policy reads are refused with the others, so none is silently idle. */
+function checkLoadBalancing(lb: TLbFields, ctx: z.RefinementCtx) {
+  const isWeighted = lb.policy === "weighted";
+  if (lb.weights !== undefined && !isWeighted) {
+    const message = `weights apply to the "weighted" policy only (policy is "${lb.policy}")`;
+    ctx.addIssue({ code: "custom", path: ["weights"], message });
+  }
+  if (lb.weightByNodeCapacity === true && !isWeighted) {
+    const message = `weightByNodeCapacity applies to the "weighted" policy only`;
+    ctx.addIssue({ code: "custom", path: ["weightByNodeCapacity"], message });
+  }
+  if (lb.weightByNodeCapacity === true && lb.weights !== undefined) {
+    const message = "give weights or weightByNodeCapacity: true, not both";
+    ctx.addIssue({ code: "custom", path: ["weightByNodeCapacity"], message });
+  }
+  if (lb.weights?.length && lb.weights.every((weight) => weight === 0)) {
+    const message = "at least one weight must be above 0, or no replica would get traffic";
+    ctx.addIssue({ code: "custom", path: ["weights"], message });
+  }
+  if (lb.hashKey !== undefined && lb.policy !== "consistent-hash") {
+    const message = `hashKey applies to the "consistent-hash" policy only`;
+    ctx.addIssue({ code: "custom", path: ["hashKey"], message });
+  }
+  if (lb.mode === "tcp" && lb.hashKey !== undefined && lb.hashKey.source !== "client-address") {
+    const message = "in tcp mode there are no headers or cookies: hash the client-address";
+    ctx.addIssue({ code: "custom", path: ["hashKey", "source"], message });
+  }
+}
+
+/** How the gateway picks a replica; an app without `lb` gets round-robin over http. */
+const ZLoadBalancing = ZLbFields.superRefine(checkLoadBalancing);
 
 // ---------------------------------------------------------------------------------------------
 // 10. The spec and its cross-field checks
@@ -755,6 +833,7 @@ export const NESTED_FIELD_ORDER: readonly string[] = [
     ...Object.keys(restartShape),
     ...Object.keys(updateShape),
     ...Object.keys(lbShape),
+    "source",
   ]),
 ];
 
@@ -894,6 +973,8 @@ export type TVolume = TAppSpec["volumes"][number];
 export type TConstraint = TAppSpec["placement"]["constraints"][number];
 export type THealthCheck = NonNullable<TAppSpec["healthCheck"]>;
 export type TLbPolicy = (typeof LB_POLICIES)[number];
+export type TLoadBalancing = NonNullable<TAppSpec["lb"]>;
+export type THashKey = NonNullable<TLoadBalancing["hashKey"]>;
 
 // ---------------------------------------------------------------------------------------------
 // 11. Secrets masking and helpers

@@ -1,0 +1,158 @@
+/** Markdown reports of the gateway benchmark, ready to paste into docs/benchmarks.md. */
+import { fixed, table, thousands } from "../scheduler/measure";
+
+import type { TLoadResult } from "./load";
+
+export const TARGETS = ["direct", "gateway", "nginx"] as const;
+export type TTarget = (typeof TARGETS)[number];
+export type TByTarget = Record<TTarget, TLoadResult>;
+
+export type TRatePoint = { rate: number; results: TByTarget };
+
+export type TSlowRun = {
+  policy: string;
+  isSlowed: boolean;
+  result: TLoadResult;
+  /** Share of answers that came from the slowed replica. */
+  slowShare: number;
+};
+
+export type TFairnessRun = {
+  policy: string;
+  /** Answers per replica, in slot order. */
+  counts: number[];
+  /** Expected share per replica, in slot order. */
+  expected: number[];
+  errors: number;
+  note: string;
+};
+
+export function print(text = ""): void {
+  process.stdout.write(`${text}\n`);
+}
+
+const ms = (value: number) => fixed(value, 2);
+const ratio = (value: number) => fixed(value, 2);
+
+export function reportMaximum(max: TByTarget, clients: number, seconds: number): void {
+  print(`### Maximum rate (closed loop, ${clients} clients, ${seconds} s each)\n`);
+  const rows = TARGETS.map((target) => {
+    const r = max[target];
+
+    return [
+      target,
+      thousands(r.achievedPerSecond),
+      ms(r.p50Ms),
+      ms(r.p99Ms),
+      thousands(r.errors),
+      ratio(r.achievedPerSecond / max.nginx.achievedPerSecond),
+      ratio(r.achievedPerSecond / max.direct.achievedPerSecond),
+    ];
+  });
+  print(table(["target", "req/s", "p50 ms", "p99 ms", "errors", "÷ nginx", "÷ direct"], rows));
+  print();
+}
+
+export function reportRates(points: readonly TRatePoint[], seconds: number): void {
+  print(`### Constant rate (open loop, ${seconds} s per point)\n`);
+  const rows = points.flatMap((point) =>
+    TARGETS.map((target) => {
+      const r = point.results[target];
+
+      return [
+        thousands(point.rate),
+        target,
+        thousands(r.achievedPerSecond),
+        ms(r.p50Ms),
+        ms(r.p99Ms),
+        thousands(r.errors),
+      ];
+    }),
+  );
+  print(table(["offered req/s", "target", "achieved req/s", "p50 ms", "p99 ms", "errors"], rows));
+  print();
+  print("Added latency at each rate (gateway or nginx minus direct, same rate):\n");
+  const added = points.map((point) => {
+    const { direct, gateway, nginx } = point.results;
+
+    return [
+      thousands(point.rate),
+      ms(gateway.p50Ms - direct.p50Ms),
+      ms(gateway.p99Ms - direct.p99Ms),
+      ms(nginx.p50Ms - direct.p50Ms),
+      ms(nginx.p99Ms - direct.p99Ms),
+      ratio(gateway.p99Ms / nginx.p99Ms),
+    ];
+  });
+  const header = [
+    "offered req/s",
+    "gateway +p50 ms",
+    "gateway +p99 ms",
+    "nginx +p50 ms",
+    "nginx +p99 ms",
+    "gateway p99 ÷ nginx p99",
+  ];
+  print(table(header, added));
+  print();
+}
+
+export function reportSlow(runs: readonly TSlowRun[], rate: number, seconds: number): void {
+  print(`### One of four replicas slowed by 200 ms (${thousands(rate)} req/s, ${seconds} s)\n`);
+  const healthyOf = (policy: string) =>
+    runs.find((run) => run.policy === policy && !run.isSlowed)?.result.p99Ms ?? Number.NaN;
+  const rows = runs.map((run) => [
+    run.policy,
+    run.isSlowed ? "one slowed" : "all healthy",
+    thousands(run.result.achievedPerSecond),
+    ms(run.result.p50Ms),
+    ms(run.result.p99Ms),
+    `${fixed(run.slowShare * 100, 2)} %`,
+    thousands(run.result.errors),
+    run.isSlowed ? ratio(run.result.p99Ms / healthyOf(run.policy)) : "",
+  ]);
+  const header = [
+    "policy",
+    "replicas",
+    "achieved req/s",
+    "p50 ms",
+    "p99 ms",
+    "to slowed replica",
+    "errors",
+    "p99 ÷ healthy p99",
+  ];
+  print(table(header, rows));
+  print();
+}
+
+export function reportFairness(runs: readonly TFairnessRun[], requests: number): void {
+  print(`### Fairness over ${thousands(requests)} requests, four replicas\n`);
+  const rows = runs.map((run) => {
+    const total = run.counts.reduce((sum, count) => sum + count, 0);
+    const cells = run.counts.map((count, i) => {
+      const share = `${fixed((count / total) * 100, 1)} %`;
+
+      return `${thousands(count)} (${share} of ${fixed((run.expected[i] ?? 0) * 100, 1)} %)`;
+    });
+    const worst = Math.max(
+      ...run.counts.map((count, i) => {
+        const expected = (run.expected[i] ?? 0) * total;
+
+        return expected > 0 ? Math.abs(count - expected) / expected : 0;
+      }),
+    );
+
+    return [run.policy, ...cells, `${fixed(worst * 100, 1)} %`, thousands(run.errors), run.note];
+  });
+  const header = [
+    "policy",
+    "replica 1",
+    "replica 2",
+    "replica 3",
+    "replica 4",
+    "worst deviation",
+    "errors",
+    "note",
+  ];
+  print(table(header, rows));
+  print();
+}
