@@ -11,12 +11,15 @@
  * Sections: 1 the loop, 2 observing, 3 rows and placement, 4 containers, 5 removal,
  * 6 deletes, 7 writes.
  */
+import { setTimeout as sleep } from "node:timers/promises";
+
 import type Docker from "dockerode";
 import type { Logger } from "pino";
 
 import { diffSpecs } from "@/server/apps/diff";
 import { finishDeleteApp, fullSpecOf, maskedSpecOf } from "@/server/apps/service";
 import { loadCluster, toSchedulerSpec } from "@/server/apps/snapshot";
+import { isReplicaReady } from "@/server/apps/status";
 import { SYSTEM_ACTOR } from "@/server/auth/principal";
 import { advanceRepack } from "@/server/cluster/repack";
 import { publishChange, subscribeChanges } from "@/server/bus";
@@ -65,6 +68,8 @@ import {
 
 export const RECONCILE_INTERVAL_MS = 1000;
 export const FAILOVER_AFTER_MS = 30_000;
+/** Time for requests in flight on a replica to finish once the gateway stops sending it more. */
+export const DRAIN_MS = 2000;
 /** Passes in a row without waiting for the interval, while each one still changes something. */
 const MAX_PASSES_IN_A_ROW = 10;
 const CONTAINER_ENGINE_TIMEOUT_MS = 15_000;
@@ -82,6 +87,8 @@ export type TReconcilerOptions = {
   failoverAfterMs?: number;
   intervalMs?: number;
   pullTimeoutMs?: number;
+  /** How long a serving replica stays stopping, out of the gateway, before its container stops. */
+  drainMs?: number;
 };
 
 type TEngine = { node: Node; target: TEngineTarget; docker: Docker };
@@ -643,8 +650,8 @@ export class Reconciler {
   // -------------------------------------------------------------------------------------------
 
   /**
-   * Marks the row stopping, removes its containers, then deletes the row: a crash in between
-   * leaves a stopping row, which the next pass finishes removing.
+   * Marks the row stopping, lets a serving replica drain, removes its containers, then deletes
+   * the row: a crash in between leaves a stopping row, which the next pass finishes removing.
    */
   private async removeReplica(
     replicaId: string,
@@ -652,11 +659,18 @@ export class Reconciler {
     reason: string,
   ): Promise<boolean> {
     const { db } = this.options;
+    const before = await db.replica.findUniqueOrThrow({
+      where: { id: replicaId },
+      include: { node: { select: { health: true } } },
+    });
     const replica = await db.replica.update({
       where: { id: replicaId },
       data: { state: "stopping" },
       include: { app: true },
     });
+    if (isReplicaReady(before) && before.node?.health === "ready") {
+      await this.drain(replica.appId);
+    }
     for (const ref of containers) {
       const engine = this.engineOf(ref.nodeId);
       await removeContainer(engine.docker, engine.target, ref.containerId);
@@ -676,6 +690,20 @@ export class Reconciler {
     });
 
     return true;
+  }
+
+  /**
+   * A serving replica marked stopping leaves the gateway's routes on this change; requests in
+   * flight on it get drainMs to finish before its container stops. A stopping reconciler
+   * cuts the wait short: the removal then goes on as before.
+   */
+  private async drain(appId: string): Promise<void> {
+    const drainMs = this.options.drainMs ?? DRAIN_MS;
+    if (drainMs <= 0) {
+      return;
+    }
+    await publishChange({ topic: "app", appId });
+    await sleep(drainMs, undefined, { signal: this.abort.signal }).catch(() => undefined);
   }
 
   private async removeOrphan(ref: TContainerRef, reason: string): Promise<boolean> {

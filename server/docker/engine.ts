@@ -2,6 +2,8 @@
  * The only module that talks to Docker engines. Engine API failures leave here as BerthErrors
  * that name the node or endpoint and say what to check.
  */
+import { Readable } from "node:stream";
+
 import Docker from "dockerode";
 import { z } from "zod";
 
@@ -658,4 +660,90 @@ export function demuxedText(raw: Buffer): string {
   }
 
   return Buffer.concat(parts).toString("utf8");
+}
+
+/**
+ * One stats reading of a container without waiting for a second one (`one-shot`, Engine API
+ * 1.41+): its `precpu_stats` are empty, so CPU needs the caller's previous reading. Gives the
+ * engine's JSON as it came; `signal` bounds the wait.
+ */
+export async function readContainerStats(
+  docker: Docker,
+  target: TEngineTarget,
+  id: string,
+  signal: AbortSignal,
+): Promise<unknown> {
+  const options = { stream: false, "one-shot": true, abortSignal: signal };
+
+  return apiCall(target, `stats of ${id.slice(0, 12)}`, () =>
+    docker.getContainer(id).stats(options as { stream: false }),
+  );
+}
+
+/**
+ * The engine's stats stream of a container: one JSON reading a second, each with the previous
+ * one's CPU counters (`precpu_stats`). Ends when the container stops or `signal` aborts.
+ */
+export async function streamContainerStats(
+  docker: Docker,
+  target: TEngineTarget,
+  id: string,
+  signal: AbortSignal,
+): Promise<NodeJS.ReadableStream> {
+  const options = { stream: true, abortSignal: signal };
+
+  return apiCall(target, `stats stream of ${id.slice(0, 12)}`, () =>
+    docker.getContainer(id).stats(options as { stream: true }),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Container logs: follow streams and tails (multiplexed frames; see demuxedText)
+// ---------------------------------------------------------------------------------------------
+
+/** What to read of a container's log; timestamps are always on, stdout and stderr both. */
+export type TLogStreamOptions = {
+  /** Keep the stream open and deliver new lines as they are written. */
+  isFollow: boolean;
+  /** Only lines at or after this time: Unix seconds with a fraction, e.g. "1700000000.5". */
+  since?: string;
+  /** Only the last n lines written before the call. */
+  tail?: number;
+  signal?: AbortSignal;
+};
+
+/**
+ * Opens a container's log as a raw stream of multiplexed frames (8-byte header, payload; each
+ * line prefixed by its RFC 3339 timestamp). Resolves once the engine answered; the stream
+ * ends when the container stops (follow) or its log was read (no follow).
+ */
+export async function openContainerLog(
+  docker: Docker,
+  target: TEngineTarget,
+  id: string,
+  options: TLogStreamOptions,
+): Promise<NodeJS.ReadableStream> {
+  const query = {
+    stdout: true,
+    stderr: true,
+    timestamps: true,
+    abortSignal: options.signal,
+    ...(options.since === undefined ? {} : { since: options.since }),
+    ...(options.tail === undefined ? {} : { tail: options.tail }),
+  };
+  const container = docker.getContainer(id);
+  const what = `refused the log of container ${id.slice(0, 12)}`;
+  if (options.isFollow) {
+    return apiCall(target, what, () => container.logs({ ...query, follow: true }));
+  }
+  const raw = await apiCall(target, what, () => container.logs({ ...query, follow: false }));
+
+  return Readable.from([raw]);
+}
+
+/** Whether an engine failure says the container does not exist (any more). */
+export function isNoSuchContainer(error: unknown): boolean {
+  const cause = error instanceof BerthError ? error.cause : error;
+
+  return statusOf(cause) === 404;
 }

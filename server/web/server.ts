@@ -13,6 +13,8 @@ import { createHttpContext } from "@/server/api/context";
 import { appRouter } from "@/server/api/root";
 import type { PrismaClient } from "@/server/db/generated/client";
 import type { TEnv } from "@/server/env";
+import { DOWNLOAD_PATH, handleLogDownload } from "@/server/logs/download";
+import { METRICS_PATH, serveMetrics } from "@/server/metrics/http";
 
 /** Large enough for a Compose file or a TLS bundle; larger bodies are refused unread. */
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -39,6 +41,21 @@ export async function startWebServer(deps: {
     const url = req.url ?? "/";
     if (url.startsWith("/api/trpc/")) {
       api(req, res);
+
+      return;
+    }
+    if (url === METRICS_PATH || url.startsWith(`${METRICS_PATH}?`)) {
+      void serveMetrics(deps, req, res);
+
+      return;
+    }
+    if (url === DOWNLOAD_PATH || url.startsWith(`${DOWNLOAD_PATH}?`)) {
+      void handleLogDownload(deps, req, res).catch((error: unknown) => {
+        log.error({ err: error, url }, "log download failed");
+        if (!res.headersSent) {
+          res.writeHead(500).end("Internal error");
+        }
+      });
 
       return;
     }

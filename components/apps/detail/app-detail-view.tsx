@@ -6,9 +6,12 @@ import { useEffect, useRef } from "react";
 
 import { useCan } from "@/components/auth/session";
 import { RecentEventsPanel } from "@/components/events/recent-events-panel";
+import { GatewayPanel } from "@/components/gateway/gateway-panel";
+import { LogsPanel } from "@/components/logs/logs-panel";
 import { PageHeader } from "@/components/layout/page-header";
 import { PageSkeleton } from "@/components/layout/page-skeleton";
 import { PanelBoundary } from "@/components/layout/panel-boundary";
+import { StatCharts } from "@/components/stats/stat-charts";
 import { useToast } from "@/components/providers/toast-provider";
 import { type TAppView, useTRPC } from "@/components/trpc/client";
 import { errorMessage, trpcCode } from "@/components/trpc/errors";
@@ -95,6 +98,15 @@ function AppPanels({ app }: { app: TAppView }) {
       <PanelBoundary title="Replicas">
         <ReplicasPanel app={app} />
       </PanelBoundary>
+      <PanelBoundary title="Resource use">
+        <StatCharts scope="app" id={app.id} />
+      </PanelBoundary>
+      <PanelBoundary title="Logs">
+        <LogsPanel target={{ appId: app.id }} fullPageHref={`/apps/${app.id}/logs`} />
+      </PanelBoundary>
+      <PanelBoundary title="Gateway">
+        <GatewayPanel app={app} />
+      </PanelBoundary>
       <div className="grid gap-5 xl:grid-cols-2 xl:items-start">
         <PanelBoundary title="Spec">
           <Panel title="Spec" description={`Revision ${app.revision.number}, secrets masked`}>
@@ -112,7 +124,10 @@ function AppPanels({ app }: { app: TAppView }) {
   );
 }
 
-/** /apps/[id]: one app's status, rollout, replicas, spec, revisions and events, kept live. */
+/**
+ * /apps/[id]: one app's status, rollout, replicas, resource use, logs, gateway, spec,
+ * revisions and events, kept live.
+ */
 export function AppDetailView({ id }: { id: string }) {
   const trpc = useTRPC();
   const canOperate = useCan("operator");

@@ -4,6 +4,11 @@ import { useQuery } from "@tanstack/react-query";
 import { Fragment, useState } from "react";
 
 import { useCan } from "@/components/auth/session";
+import { ReplicaLogsLink } from "@/components/logs/replica-logs-link";
+import { CurrentCpu, CurrentMemory } from "@/components/stats/current-stats";
+import { StatCharts } from "@/components/stats/stat-charts";
+import type { TChartPoint } from "@/components/stats/stat-series";
+import { useCurrentStats } from "@/components/stats/use-stat-series";
 import { type TAppView, useTRPC } from "@/components/trpc/client";
 import { cx } from "@/components/ui/cx";
 import { Cell, HeadCell, Table } from "@/components/ui/data-table";
@@ -33,6 +38,7 @@ type TListProps = {
   replicas: readonly TReplicaView[];
   expanded: ReadonlySet<string>;
   onToggle: (id: string) => void;
+  current?: Record<string, TChartPoint>;
 };
 
 function ExpandButton({
@@ -79,8 +85,8 @@ function LastError({ replica }: { replica: TReplicaView }) {
   );
 }
 
-function ReplicaTable({ app, replicas, expanded, onToggle }: TListProps) {
-  const columns = 8;
+function ReplicaTable({ app, replicas, expanded, onToggle, current = {} }: TListProps) {
+  const columns = 10;
 
   return (
     <Table
@@ -92,6 +98,8 @@ function ReplicaTable({ app, replicas, expanded, onToggle }: TListProps) {
           <HeadCell>State</HeadCell>
           <HeadCell>Health</HeadCell>
           <HeadCell>Address</HeadCell>
+          <HeadCell className="text-right">CPU</HeadCell>
+          <HeadCell className="text-right">Memory</HeadCell>
           <HeadCell className="text-right">Restarts</HeadCell>
           <HeadCell>Started</HeadCell>
         </>
@@ -115,6 +123,7 @@ function ReplicaTable({ app, replicas, expanded, onToggle }: TListProps) {
                   isOpen={isOpen}
                   onToggle={() => onToggle(replica.id)}
                 />
+                <ReplicaLogsLink appId={app.id} replicaId={replica.id} />
               </Cell>
               <Cell className="text-right tabular-nums">{replica.revision}</Cell>
               <Cell>
@@ -131,6 +140,12 @@ function ReplicaTable({ app, replicas, expanded, onToggle }: TListProps) {
               <Cell>
                 <ReplicaAddresses replica={replica} />
               </Cell>
+              <Cell className="text-right whitespace-nowrap tabular-nums">
+                <CurrentCpu point={current[replica.id]} />
+              </Cell>
+              <Cell className="text-right whitespace-nowrap tabular-nums">
+                <CurrentMemory point={current[replica.id]} />
+              </Cell>
               <Cell className="text-right">
                 <ReplicaRestarts replica={replica} />
               </Cell>
@@ -146,6 +161,15 @@ function ReplicaTable({ app, replicas, expanded, onToggle }: TListProps) {
                     isPlaced={replica.nodeId !== null}
                     resources={app.spec.resources}
                   />
+                  {replica.state === "running" ? (
+                    <div className="mt-3">
+                      <StatCharts
+                        scope="replica"
+                        id={replica.id}
+                        title={`Resource use of replica #${replica.slot}`}
+                      />
+                    </div>
+                  ) : null}
                 </td>
               </tr>
             ) : null}
@@ -161,11 +185,13 @@ function ReplicaCard({
   replica,
   isOpen,
   onToggle,
+  point,
 }: {
   app: TAppView;
   replica: TReplicaView;
   isOpen: boolean;
   onToggle: () => void;
+  point?: TChartPoint;
 }) {
   return (
     <li
@@ -176,7 +202,10 @@ function ReplicaCard({
       className="space-y-2 px-4 py-3"
     >
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <ExpandButton replica={replica} isOpen={isOpen} onToggle={onToggle} />
+        <span>
+          <ExpandButton replica={replica} isOpen={isOpen} onToggle={onToggle} />
+          <ReplicaLogsLink appId={app.id} replicaId={replica.id} />
+        </span>
         <span className="flex flex-wrap items-center gap-2">
           <ReplicaState state={replica.state} />
           <HealthBadge health={replica.health} message={replica.healthMessage} />
@@ -199,6 +228,10 @@ function ReplicaCard({
         <dd>
           <ReplicaRestarts replica={replica} />
         </dd>
+        <dt className="text-muted">CPU · memory</dt>
+        <dd className="tabular-nums">
+          <CurrentCpu point={point} /> · <CurrentMemory point={point} />
+        </dd>
         <dt className="text-muted">Started</dt>
         <dd className="tabular-nums">
           <RelativeTime at={replica.startedAt} fallback="not started" />
@@ -211,6 +244,15 @@ function ReplicaCard({
             isPlaced={replica.nodeId !== null}
             resources={app.spec.resources}
           />
+          {replica.state === "running" ? (
+            <div className="mt-3">
+              <StatCharts
+                scope="replica"
+                id={replica.id}
+                title={`Resource use of replica #${replica.slot}`}
+              />
+            </div>
+          ) : null}
         </div>
       ) : null}
     </li>
@@ -219,8 +261,12 @@ function ReplicaCard({
 
 function ReplicaList(props: TListProps) {
   const isWide = useMediaQuery(TABLE_QUERY);
+  const current = useCurrentStats(
+    "replica",
+    props.replicas.map((replica) => replica.id),
+  );
   if (isWide) {
-    return <ReplicaTable {...props} />;
+    return <ReplicaTable {...props} current={current} />;
   }
 
   return (
@@ -232,6 +278,7 @@ function ReplicaList(props: TListProps) {
           replica={replica}
           isOpen={props.expanded.has(replica.id)}
           onToggle={() => props.onToggle(replica.id)}
+          point={current[replica.id]}
         />
       ))}
     </ul>
