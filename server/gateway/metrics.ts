@@ -21,13 +21,19 @@ export class PeakEwma {
 
   constructor(private readonly decayMs = LATENCY_DECAY_MS) {}
 
+  /**
+   * A new answer: above the current value it becomes the value (the peak); otherwise it is
+   * blended in as a time-weighted EWMA, `v·w + x·(1 − w)` with `w = e^(−Δt/decay)`, where `v`
+   * is the stored value and Δt the time since it was stored. Applying the decay once here
+   * (not on top of `read`'s) keeps `decayMs` the true e-fold time.
+   */
   record(latencyMs: number, now: number): void {
     const current = this.read(now);
-    if (current === undefined || latencyMs > current) {
+    if (this.value === undefined || current === undefined || latencyMs > current) {
       this.value = latencyMs;
     } else {
-      const weight = Math.exp(-(now - this.updatedAt) / this.decayMs);
-      this.value = current * weight + latencyMs * (1 - weight);
+      const weight = Math.exp(-Math.max(0, now - this.updatedAt) / this.decayMs);
+      this.value = this.value * weight + latencyMs * (1 - weight);
     }
     this.updatedAt = now;
   }
@@ -49,12 +55,20 @@ export class BackendMetrics {
   /** Recent latency, for the power-of-two-choices policy. */
   readonly ewma = new PeakEwma();
 
-  /** A finished request (or tcp connection), and whether it failed. */
-  record(latencyMs: number, isError: boolean): void {
+  /**
+   * How long the backend took to answer: until the response headers (http) or until the
+   * connection opened (WebSocket, tcp). A stream's or a tunnel's whole life is not latency:
+   * counted as such, one long connection would mark a fast backend slow.
+   */
+  recordLatency(latencyMs: number, now = performance.now()): void {
+    this.latency.record(latencyMs);
+    this.ewma.record(latencyMs, now);
+  }
+
+  /** A request (or tcp connection) that ended, and whether it failed. */
+  recordOutcome(isError: boolean): void {
     this.requests += 1;
     this.errors += isError ? 1 : 0;
-    this.latency.record(latencyMs);
-    this.ewma.record(latencyMs, performance.now());
   }
 
   /** A request that never got a response (refused, reset): an error with no latency. */

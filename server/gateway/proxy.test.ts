@@ -1,95 +1,18 @@
 import http from "node:http";
 import net from "node:net";
 
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import { logger } from "@/server/logger";
-
-import { AppProxy } from "./proxy";
-import type { TBackend, TRoute } from "./routes";
-
-/** Bounds every wait in this file. */
-const STEP_TIMEOUT_MS = 5000;
-
-const closers: (() => Promise<void> | void)[] = [];
-
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) {
-    await close();
-  }
-});
-
-type TBackendServer = { backend: TBackend; server: http.Server; seen: http.IncomingHttpHeaders[] };
-
-async function listen(server: net.Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  closers.push(async () => {
-    if (server instanceof http.Server) {
-      server.closeAllConnections();
-    }
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-
-  return (server.address() as net.AddressInfo).port;
-}
-
-/** A backend that answers its name, or waits `?ms=N` first; upgrades echo bytes back. */
-async function startBackend(name: string, slot = 0): Promise<TBackendServer> {
-  const seen: http.IncomingHttpHeaders[] = [];
-  const server = http.createServer((req, res) => {
-    seen.push(req.headers);
-    const ms = Number(new URL(req.url ?? "/", "http://x").searchParams.get("ms") ?? 0);
-    setTimeout(() => res.end(JSON.stringify({ host: name })), Math.min(ms, STEP_TIMEOUT_MS));
-  });
-  server.on("upgrade", (req, socket: net.Socket) => {
-    seen.push(req.headers);
-    socket.write(
-      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n",
-    );
-    socket.pipe(socket);
-  });
-  const port = await listen(server);
-  const backend = { replicaId: name, slot, nodeId: "n", host: "127.0.0.1", port, weight: 1 };
-
-  return { backend, server, seen };
-}
-
-/** A port nothing listens on: bound, then closed. */
-async function deadBackend(name: string): Promise<TBackend> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-
-  return { replicaId: name, slot: 9, nodeId: "n", host: "127.0.0.1", port, weight: 1 };
-}
-
-function routeOf(backends: TBackend[], overrides: Partial<TRoute> = {}): TRoute {
-  return {
-    appId: "app",
-    appName: "web",
-    servicePort: 0,
-    policy: "round-robin",
-    mode: "http",
-    hashKey: { source: "client-address" },
-    backends,
-    ...overrides,
-  };
-}
-
-async function startProxy(route: TRoute) {
-  const proxy = new AppProxy(route, { address: "127.0.0.1", log: logger() });
-  await proxy.listen();
-  closers.push(() => proxy.close(0));
-
-  return { proxy, url: `http://127.0.0.1:${proxy.boundPort}` };
-}
-
-async function hostOf(url: string, init: RequestInit = {}): Promise<string> {
-  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(STEP_TIMEOUT_MS) });
-
-  return ((await response.json()) as { host: string }).host;
-}
+import {
+  STEP_TIMEOUT_MS,
+  closers,
+  deadBackend,
+  hostOf,
+  listen,
+  routeOf,
+  startBackend,
+  startProxy,
+} from "./proxy-fixtures";
 
 describe("http proxy", () => {
   it("spreads requests round robin and adds X-Forwarded-For and -Proto", async () => {

@@ -76,7 +76,8 @@ export class AppProxy {
   private readonly ejector: Ejector;
   private readonly log: Logger;
   private readonly server: http.Server | net.Server;
-  private readonly tcpSockets = new Set<net.Socket>();
+  /** Client sockets of WebSockets and tcp connections: they never end by themselves. */
+  private readonly tunnels = new Set<net.Socket>();
   private lastSampleAt = performance.now();
 
   constructor(
@@ -236,9 +237,10 @@ export class AppProxy {
 
   private httpServer(): http.Server {
     const server = http.createServer((req, res) => this.forward(req, res, new Set()));
-    server.on("upgrade", (req: http.IncomingMessage, socket: net.Socket, head: Buffer) =>
-      this.upgrade(req, socket, head),
-    );
+    server.on("upgrade", (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+      this.track(socket);
+      this.upgrade(req, socket, head);
+    });
     server.on("clientError", (_error, socket: net.Socket) => {
       socket.destroy();
     });
@@ -249,7 +251,8 @@ export class AppProxy {
   /**
    * Forwards one request. A GET or HEAD without a body that fails before any response (a
    * refused or reset connection) is tried once more on another backend; the first failure
-   * still counts towards ejecting the backend that failed.
+   * still counts towards ejecting the backend that failed. A client that goes away is no
+   * backend's failure: its request upstream is cut, and nothing is counted or retried.
    */
   private forward(req: http.IncomingMessage, res: http.ServerResponse, tried: Set<string>): void {
     const clientAddress = clientAddressOf(req.socket.remoteAddress);
@@ -264,6 +267,8 @@ export class AppProxy {
     state.outstanding += 1;
     const startedAt = performance.now();
     let isReleased = false;
+    let isClientGone = false;
+    let status: number | undefined;
     const done = () => {
       if (!isReleased) {
         isReleased = true;
@@ -291,8 +296,11 @@ export class AppProxy {
     });
     upstream.on("timeout", () => upstream.destroy(new Error("connect timed out")));
     upstream.on("response", (incoming) => {
-      const status = incoming.statusCode ?? 502;
+      status = incoming.statusCode ?? 502;
       const isError = status >= 500;
+      // Time to the response headers: a long body (a download, server-sent events) is not
+      // the backend being slow.
+      metrics.recordLatency(performance.now() - startedAt);
       if (isError) {
         this.ejector.recordFailure(id);
       } else {
@@ -301,16 +309,23 @@ export class AppProxy {
       res.writeHead(status, incoming.statusMessage, responseHeaders(incoming.rawHeaders));
       incoming.pipe(res);
       incoming.on("end", () => {
-        metrics.record(performance.now() - startedAt, isError);
+        metrics.recordOutcome(isError);
         done();
       });
       incoming.on("error", () => {
-        metrics.recordFailure();
+        if (!isClientGone) {
+          metrics.recordOutcome(true);
+        }
         res.destroy();
         done();
       });
     });
     upstream.on("error", (error) => {
+      if (isClientGone) {
+        done();
+
+        return;
+      }
       if (res.headersSent) {
         res.destroy();
         done();
@@ -331,10 +346,17 @@ export class AppProxy {
       }
     });
     res.on("close", () => {
-      if (!res.writableFinished) {
-        upstream.destroy();
-        done();
+      if (res.writableFinished || isReleased) {
+        return;
       }
+      // The client left first (or a retry took over this response): cut the upstream
+      // request, which reports an error that must not count against the backend.
+      isClientGone = true;
+      if (status !== undefined) {
+        metrics.recordOutcome(status >= 500);
+      }
+      upstream.destroy();
+      done();
     });
     if (hasBody(req)) {
       req.pipe(upstream);
@@ -378,7 +400,10 @@ export class AppProxy {
     this.pipeTo(state, socket, Buffer.concat([Buffer.from(`${lines.join("\r\n")}\r\n\r\n`), head]));
   }
 
-  /** Connects to the backend, sends `first`, then pipes both ways; counts it as one. */
+  /**
+   * Connects to the backend, sends `first`, then pipes both ways; counts it as one. Its
+   * latency is the time to connect: a tunnel's life says nothing of the backend's speed.
+   */
   private pipeTo(
     state: TBackendState,
     client: net.Socket,
@@ -393,17 +418,23 @@ export class AppProxy {
     let isConnected = false;
     let isClosed = false;
     let isHandedOver = false;
-    const close = (isError: boolean) => {
+    let isClientGone = false;
+    const close = () => {
       if (isClosed) {
         return;
       }
       isClosed = true;
-      state.metrics.record(performance.now() - startedAt, isError);
+      if (isConnected) {
+        state.metrics.recordOutcome(false);
+      } else if (!isClientGone) {
+        state.metrics.recordFailure();
+      }
       this.release(state);
     };
     upstream.once("connect", () => {
       isConnected = true;
       upstream.setTimeout(0);
+      state.metrics.recordLatency(performance.now() - startedAt);
       this.ejector.recordSuccess(id);
       if (first && first.length > 0) {
         upstream.write(first);
@@ -412,7 +443,7 @@ export class AppProxy {
       client.pipe(upstream);
     });
     upstream.on("error", () => {
-      if (!isConnected) {
+      if (!isConnected && !isClientGone) {
         this.ejector.recordFailure(id);
         if (onRefused) {
           isClosed = true;
@@ -430,10 +461,14 @@ export class AppProxy {
       if (!isHandedOver) {
         client.destroy();
       }
-      close(!isConnected);
+      close();
     });
-    client.once("error", () => upstream.destroy());
-    client.once("close", () => upstream.destroy());
+    const leave = () => {
+      isClientGone = !isConnected;
+      upstream.destroy();
+    };
+    client.once("error", leave);
+    client.once("close", leave);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -442,12 +477,16 @@ export class AppProxy {
 
   private tcpServer(): net.Server {
     return net.createServer((client) => {
-      this.tcpSockets.add(client);
-      client.on("close", () => this.tcpSockets.delete(client));
+      this.track(client);
       // Bytes the client sends before the backend answers wait in the socket.
       client.pause();
       this.connectTcp(client, new Set());
     });
+  }
+
+  private track(socket: net.Socket): void {
+    this.tunnels.add(socket);
+    socket.once("close", () => this.tunnels.delete(socket));
   }
 
   /** A connection that the backend refuses is tried once more on another one. */
@@ -495,11 +534,14 @@ export class AppProxy {
   }
 
   /**
-   * Stops accepting, lets requests in flight finish for up to `graceMs`, then cuts what is
-   * left and closes every backend pool.
+   * Stops accepting at once (the port is free when this returns to the event loop), cuts
+   * WebSockets and tcp connections, lets http requests in flight finish for up to `graceMs`,
+   * then cuts what is left and closes every backend pool.
    */
   async close(graceMs = CLOSE_GRACE_MS): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    // A tunnel has no end of its own to wait for; left open it would outlive its app.
+    this.tunnels.forEach((socket) => socket.destroy());
     if (this.server instanceof http.Server) {
       this.server.closeIdleConnections();
     }
@@ -509,7 +551,6 @@ export class AppProxy {
         if (this.server instanceof http.Server) {
           this.server.closeAllConnections();
         }
-        this.tcpSockets.forEach((socket) => socket.destroy());
         resolve();
       }, graceMs);
     });
@@ -519,5 +560,10 @@ export class AppProxy {
       state.agent.destroy();
     }
     this.backends.clear();
+  }
+
+  /** Open tunnels (WebSockets, tcp connections) through this listener. */
+  get tunnelCount(): number {
+    return this.tunnels.size;
   }
 }

@@ -196,6 +196,46 @@ describe("power of two choices with latency", () => {
 });
 
 describe("peak EWMA", () => {
+  it("decays once per answer: after one decay time the old value keeps 1/e of its weight", () => {
+    const ewma = new PeakEwma(1000);
+    ewma.record(100, 0);
+
+    expect(ewma.read(1000)).toBeCloseTo(100 / Math.E, 9);
+    ewma.record(10, 1000);
+
+    expect(ewma.read(1000)).toBeCloseTo(100 / Math.E + 10 * (1 - 1 / Math.E), 9);
+    expect(ewma.read(2000)).toBeCloseTo((100 / Math.E + 10 * (1 - 1 / Math.E)) / Math.E, 9);
+  });
+
+  it("follows the time-weighted EWMA with peaks for any answers and gaps", () => {
+    const answer = fc.record({
+      latencyMs: fc.double({ min: 0, max: 1000, noNaN: true }),
+      gapMs: fc.nat(5000),
+    });
+    fc.assert(
+      fc.property(fc.array(answer, { minLength: 1, maxLength: 40 }), (answers) => {
+        const decayMs = 1000;
+        const ewma = new PeakEwma(decayMs);
+        let value: number | undefined;
+        let at = 0;
+        let now = 0;
+        for (const { latencyMs, gapMs } of answers) {
+          now += gapMs;
+          const weight = Math.exp(-(now - at) / decayMs);
+          const decayed = value === undefined ? undefined : value * weight;
+          value =
+            decayed === undefined || latencyMs > decayed
+              ? latencyMs
+              : (value ?? 0) * weight + latencyMs * (1 - weight);
+          at = now;
+          ewma.record(latencyMs, now);
+        }
+
+        expect(ewma.read(now)).toBeCloseTo(value ?? 0, 6);
+      }),
+    );
+  });
+
   it("rises at once on a slow answer, falls gradually, and fades while idle", () => {
     const ewma = new PeakEwma(1000);
     ewma.record(100, 0);
@@ -208,6 +248,112 @@ describe("peak EWMA", () => {
 
     expect(ewma.read(20)).toBeGreaterThan(250);
     expect(ewma.read(20 + 5000)).toBeLessThan(3);
+  });
+});
+
+/** Five standard deviations of a count over `picks` draws of probability 1/n. */
+function fiveSigma(picks: number, n: number): number {
+  return 5 * Math.sqrt((picks * (1 / n) * (n - 1)) / n);
+}
+
+describe("fairness over 10,000 picks", () => {
+  const PICKS = 10_000;
+  const setup = fc.record({ count: fc.integer({ min: 2, max: 8 }), seed: fc.integer() });
+
+  it.each(["random", "p2c"] as const)(
+    "%s gives equal backends equal shares within five standard deviations",
+    (name) => {
+      fc.assert(
+        fc.property(setup, ({ count, seed }) => {
+          const policy = createPolicy(name, seededRandom(seed));
+          const list = candidates(count).map((c) => ({ ...c, latencyMs: 2 }));
+          const counts = countPicks(() => policy.pick(list), PICKS);
+          for (const c of list) {
+            expect(Math.abs((counts.get(c.id) ?? 0) - PICKS / count)).toBeLessThan(
+              fiveSigma(PICKS, count),
+            );
+          }
+        }),
+        { numRuns: 30 },
+      );
+    },
+  );
+
+  it("least connections keeps equal backends within one request of each other", () => {
+    const load = fc.record({
+      count: fc.integer({ min: 1, max: 8 }),
+      inFlight: fc.integer({ min: 1, max: 24 }),
+    });
+    fc.assert(
+      fc.property(load, ({ count, inFlight }) => {
+        // Each request finishes after `inFlight` later ones start: a steady concurrency.
+        const list = candidates(count);
+        const policy = leastConnections();
+        const queue: TCandidate[] = [];
+        const counts = new Map<string, number>();
+        for (let i = 0; i < PICKS; i += 1) {
+          const finished = queue.length >= inFlight ? queue.shift() : undefined;
+          if (finished) {
+            finished.outstanding -= 1;
+          }
+          const chosen = policy.pick(list);
+          if (chosen) {
+            chosen.outstanding += 1;
+            queue.push(chosen);
+            counts.set(chosen.id, (counts.get(chosen.id) ?? 0) + 1);
+          }
+        }
+        const shares = list.map((c) => counts.get(c.id) ?? 0);
+
+        expect(Math.max(...shares) - Math.min(...shares)).toBeLessThanOrEqual(1);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it("p2c sends a backend twice as slow fewer requests, and still some", () => {
+    fc.assert(
+      fc.property(setup, ({ count, seed }) => {
+        const policy = createPolicy("p2c", seededRandom(seed));
+        const list = candidates(count).map((c, i) => ({ ...c, latencyMs: i === 0 ? 4 : 2 }));
+        const queue: TCandidate[] = [];
+        const counts = new Map<string, number>();
+        for (let i = 0; i < PICKS; i += 1) {
+          const finished = queue.length >= count ? queue.shift() : undefined;
+          if (finished) {
+            finished.outstanding -= 1;
+          }
+          const chosen = policy.pick(list);
+          if (chosen) {
+            chosen.outstanding += 1;
+            queue.push(chosen);
+            counts.set(chosen.id, (counts.get(chosen.id) ?? 0) + 1);
+          }
+        }
+        const slow = counts.get("r0") ?? 0;
+
+        expect(slow).toBeGreaterThan(0);
+        expect(slow).toBeLessThan(PICKS / count);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it("consistent hash spreads 10,000 keys within 40 % of even, whatever the replica ids", () => {
+    const ids = fc.uniqueArray(fc.uuid(), { minLength: 2, maxLength: 8 });
+    fc.assert(
+      fc.property(ids, fc.integer(), (replicaIds, seed) => {
+        const policy = createPolicy("consistent-hash");
+        const list = replicaIds.map((id) => ({ id, weight: 1, outstanding: 0 }));
+        let i = 0;
+        const counts = countPicks(() => policy.pick(list, { key: `user-${seed}-${i++}` }), PICKS);
+        const even = PICKS / list.length;
+        for (const c of list) {
+          expect(Math.abs((counts.get(c.id) ?? 0) - even) / even).toBeLessThan(0.4);
+        }
+      }),
+      { numRuns: 30 },
+    );
   });
 });
 
