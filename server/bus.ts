@@ -11,16 +11,25 @@ import pg from "pg";
 import { logger } from "./logger";
 
 export const CHANGE_CHANNEL = "berth_change";
+/** The first wait before the listener connects again after its connection dropped. */
+export const BUS_RECONNECT_MIN_MS = 100;
+/** The longest wait between two attempts; the wait doubles up to it. */
+export const BUS_RECONNECT_MAX_MS = 5000;
 
 export type TChange =
   | { topic: "node"; nodeId: string }
   | { topic: "app"; appId: string }
-  | { topic: "event"; eventId: string };
+  | { topic: "event"; eventId: string }
+  /** The listener connected again: changes may have been missed, so read everything anew. */
+  | { topic: "resync" };
 
 type TBusState = {
   emitter: EventEmitter;
   listener?: pg.Client;
   notify?: (payload: string) => Promise<void>;
+  databaseUrl?: string;
+  reconnectTimer?: NodeJS.Timeout;
+  isClosing?: boolean;
 };
 
 const BUS_KEY = Symbol.for("berth.bus");
@@ -40,14 +49,23 @@ function state(): TBusState {
 
 /**
  * Connects the bus to PostgreSQL NOTIFY. Without it (embedded database, one process) changes
- * stay in this process.
+ * stay in this process. When the listening connection drops (a restart, a failover,
+ * pg_terminate_backend) it connects again with a doubling wait between BUS_RECONNECT_MIN_MS
+ * and BUS_RECONNECT_MAX_MS, then tells subscribers to resync.
  */
 export async function connectBusToPostgres(
   databaseUrl: string,
   notify: (payload: string) => Promise<void>,
 ): Promise<void> {
   const bus = state();
-  const client = new pg.Client({ connectionString: databaseUrl });
+  bus.databaseUrl = databaseUrl;
+  bus.isClosing = false;
+  bus.listener = await listen(bus);
+  bus.notify = notify;
+}
+
+async function listen(bus: TBusState): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: bus.databaseUrl });
   const log = logger().child({ loop: "bus" });
   client.on("notification", (message) => {
     if (message.channel !== CHANGE_CHANNEL || !message.payload) {
@@ -59,29 +77,85 @@ export async function connectBusToPostgres(
       log.warn({ err: error }, "dropped malformed change notification");
     }
   });
-  client.on("error", (error) => log.error({ err: error }, "change listener failed"));
-  await client.connect();
-  await client.query(`LISTEN ${CHANGE_CHANNEL}`);
-  bus.listener = client;
-  bus.notify = notify;
+  const drop = (error?: Error) => {
+    if (bus.listener !== client) {
+      return;
+    }
+    bus.listener = undefined;
+    client.removeAllListeners("notification");
+    // A client that failed must still be ended, or its socket lingers.
+    client.end().catch(() => undefined);
+    if (!bus.isClosing) {
+      log.warn({ err: error }, "change listener lost its connection; reconnecting");
+      scheduleReconnect(bus, 0);
+    }
+  };
+  client.on("error", drop);
+  client.on("end", () => drop());
+  try {
+    await client.connect();
+    await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+  } catch (error) {
+    client.removeAllListeners();
+    client.on("error", () => undefined);
+    await client.end().catch(() => undefined);
+    throw error;
+  }
+
+  return client;
+}
+
+function scheduleReconnect(bus: TBusState, attempt: number): void {
+  const waitMs = Math.min(BUS_RECONNECT_MAX_MS, BUS_RECONNECT_MIN_MS * 2 ** attempt);
+  const log = logger().child({ loop: "bus" });
+  clearTimeout(bus.reconnectTimer);
+  bus.reconnectTimer = setTimeout(() => {
+    void (async () => {
+      try {
+        const client = await listen(bus);
+        if (bus.isClosing) {
+          await client.end();
+
+          return;
+        }
+        bus.listener = client;
+        log.info({ attempt: attempt + 1 }, "change listener reconnected");
+        bus.emitter.emit("change", { topic: "resync" } satisfies TChange);
+      } catch (error) {
+        if (!bus.isClosing) {
+          log.warn({ err: error, attempt: attempt + 1, waitMs }, "change listener not reconnected");
+          scheduleReconnect(bus, attempt + 1);
+        }
+      }
+    })();
+  }, waitMs);
 }
 
 export async function disconnectBus(): Promise<void> {
   const bus = state();
   const listener = bus.listener;
+  bus.isClosing = true;
+  clearTimeout(bus.reconnectTimer);
   bus.listener = undefined;
   bus.notify = undefined;
   await listener?.end();
+}
+
+/** The database process id of the listening connection, or undefined while it is down. */
+export function busListenerPid(): number | undefined {
+  return state().listener?.processID;
 }
 
 /** Tells every listening process that something changed. */
 export async function publishChange(change: TChange): Promise<void> {
   const bus = state();
   if (bus.notify) {
-    // Our own LISTEN delivers it here too, so it is not also emitted locally.
     await bus.notify(JSON.stringify(change));
-
-    return;
+    // Our own LISTEN delivers it here too, so it is not also emitted locally, unless the
+    // listener is down and reconnecting.
+    if (bus.listener) {
+      return;
+    }
   }
   bus.emitter.emit("change", change);
 }

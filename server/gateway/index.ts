@@ -109,7 +109,7 @@ class Gateway {
     for await (const change of subscribeChanges(this.abort.signal)) {
       if (change.topic === "app") {
         void this.reload(change.appId);
-      } else if (change.topic === "node") {
+      } else if (change.topic === "node" || change.topic === "resync") {
         void this.refresh();
       }
     }
