@@ -93,7 +93,7 @@ async function everySecond(signal: AbortSignal, tick: () => Promise<void>) {
 }
 
 async function viaStreams(containers: TContainer[], signal: AbortSignal) {
-  const hub = new LiveStatsHub(logger());
+  const hub = new LiveStatsHub({ log: logger() });
   for (const c of containers) {
     hub.subscribe(nodeOf(c.k), c.id, () => {
       readings += 1;

@@ -31,6 +31,50 @@ const ENGINE_IDLE_TIMEOUT_MS = 10_000;
 
 export type TPointListener = (point: TStatPoint) => void;
 
+/** Opens a container's engine stats stream (one JSON reading per line); aborts with `signal`. */
+export type TStatsStreamOpener = (
+  node: Node,
+  containerId: string,
+  signal: AbortSignal,
+) => Promise<NodeJS.ReadableStream>;
+
+export type TLiveStatsHubOptions = {
+  log?: Logger;
+  /** How streams are opened; the engine's stats stream through server/docker by default. */
+  open?: TStatsStreamOpener;
+  lingerMs?: number;
+  retryMinMs?: number;
+  retryMaxMs?: number;
+};
+
+/** The engine's stats stream of the container, through one client per node. */
+export function engineStatsOpener(): TStatsStreamOpener {
+  const engines = new EngineCache(ENGINE_IDLE_TIMEOUT_MS);
+
+  return (node, containerId, signal) => {
+    const { docker, target } = engines.of(node);
+
+    return streamContainerStats(docker, target, containerId, signal);
+  };
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts; leaves no listener behind. */
+export function pause(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) {
+    return Promise.resolve();
+  }
+
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
 type TStream = {
   containerId: string;
   node: Node;
@@ -59,16 +103,28 @@ export function pushToRing(ring: TStatPoint[], point: TStatPoint): void {
 
 export class LiveStatsHub {
   private readonly streams = new Map<string, TStream>();
-  private readonly engines = new EngineCache(ENGINE_IDLE_TIMEOUT_MS);
+  private readonly open: TStatsStreamOpener;
   private readonly log: Logger;
+  private readonly lingerMs: number;
+  private readonly retryMinMs: number;
+  private readonly retryMaxMs: number;
 
-  constructor(log: Logger = logger()) {
-    this.log = log.child({ loop: "live-stats" });
+  constructor(options: TLiveStatsHubOptions = {}) {
+    this.log = (options.log ?? logger()).child({ loop: "live-stats" });
+    this.open = options.open ?? engineStatsOpener();
+    this.lingerMs = options.lingerMs ?? LINGER_MS;
+    this.retryMinMs = options.retryMinMs ?? RETRY_MIN_MS;
+    this.retryMaxMs = options.retryMaxMs ?? RETRY_MAX_MS;
   }
 
   /** Streams open now (for tests and the benchmark). */
   get openStreams(): number {
     return this.streams.size;
+  }
+
+  /** Subscribers of each open stream, by container id (for tests). */
+  subscribers(): Map<string, number> {
+    return new Map([...this.streams].map(([id, stream]) => [id, stream.listeners.size]));
   }
 
   /**
@@ -91,12 +147,14 @@ export class LiveStatsHub {
     }
     clearTimeout(stream.closeTimer);
     stream.closeTimer = undefined;
-    stream.listeners.add(listener);
+    // A wrapper per subscriber: two passing one function still count as two.
+    const own: TPointListener = (point) => listener(point);
+    stream.listeners.add(own);
     const open = stream;
 
     return {
       recent: [...open.ring],
-      unsubscribe: () => this.leave(open, listener),
+      unsubscribe: () => this.leave(open, own),
     };
   }
 
@@ -117,7 +175,7 @@ export class LiveStatsHub {
     if (stream.listeners.size > 0 || stream.closeTimer) {
       return;
     }
-    stream.closeTimer = setTimeout(() => this.close(stream), LINGER_MS);
+    stream.closeTimer = setTimeout(() => this.close(stream), this.lingerMs);
   }
 
   private close(stream: TStream): void {
@@ -131,31 +189,30 @@ export class LiveStatsHub {
   /** Reads the engine's stream until closed; reconnects with a growing pause when it breaks. */
   private async run(stream: TStream): Promise<void> {
     const log = this.log.child({ nodeId: stream.node.id, containerId: stream.containerId });
-    let pauseMs = RETRY_MIN_MS;
+    let pauseMs = this.retryMinMs;
     while (!stream.abort.signal.aborted) {
       const hadPoints = await this.readStream(stream).catch((error: unknown) => {
         log.debug({ err: error }, "stats stream failed");
 
         return false;
       });
-      pauseMs = hadPoints ? RETRY_MIN_MS : Math.min(pauseMs * 2, RETRY_MAX_MS);
-      await new Promise((resolve) => {
-        const timer = setTimeout(resolve, pauseMs);
-        stream.abort.signal.addEventListener("abort", () => {
-          clearTimeout(timer);
-          resolve(undefined);
-        });
-      });
+      pauseMs = hadPoints ? this.retryMinMs : Math.min(pauseMs * 2, this.retryMaxMs);
+      // One listener per pause, removed when it ends: a stream that reconnects for days
+      // does not pile listeners up on its signal.
+      await pause(pauseMs, stream.abort.signal);
     }
   }
 
   private async readStream(stream: TStream): Promise<boolean> {
-    const { docker, target } = this.engines.of(stream.node);
     const { signal } = stream.abort;
-    const body = await streamContainerStats(docker, target, stream.containerId, signal);
+    const body = await this.open(stream.node, stream.containerId, signal);
     const lines = readline.createInterface({ input: body, crlfDelay: Infinity });
     const onAbort = () => (body as Readable).destroy();
-    signal.addEventListener("abort", onAbort);
+    // Closed while the engine was still answering: the new stream is not wanted.
+    if (signal.aborted) {
+      onAbort();
+    }
+    signal.addEventListener("abort", onAbort, { once: true });
     let before: TReading | undefined;
     let hadPoints = false;
     try {
@@ -175,6 +232,8 @@ export class LiveStatsHub {
     } finally {
       signal.removeEventListener("abort", onAbort);
       lines.close();
+      // The engine connection goes with the read, however it ended.
+      (body as Readable).destroy();
     }
 
     return hadPoints;
