@@ -18,7 +18,7 @@ const FRESH_MS = 2500;
 /** Points waiting for a slow consumer; older ones are dropped first. */
 const QUEUE_MAX = 300;
 
-type TContainer = { containerId: string; node: Node };
+export type TContainer = { containerId: string; node: Node };
 
 async function containersOf(db: PrismaClient, target: TStatTarget): Promise<TContainer[]> {
   const where =
@@ -59,20 +59,33 @@ export function summedBacklog(
     .map(([second, points]) => sumPoints(new Date(second), points, limitBytes));
 }
 
-/** Yields the target's points until `signal` aborts; subscriptions end with it. */
-export async function* livePoints(
-  db: PrismaClient,
-  hub: LiveStatsHub,
-  target: TStatTarget,
-  signal: AbortSignal,
-): AsyncGenerator<TStatPoint> {
-  const isSummed = target.scope !== "replica";
-  const node =
-    target.scope === "node" ? await db.node.findUnique({ where: { id: target.id } }) : null;
-  const limitBytes = node ? Number(node.memoryBytes) : undefined;
+/** What the live points read of the hub. */
+export type TLiveStatsSource = Pick<LiveStatsHub, "subscribe" | "latest">;
+
+export type TLivePointsOptions = {
+  hub: TLiveStatsSource;
+  /** The containers whose points count now; read again every `refreshMs`. */
+  readContainers: () => Promise<TContainer[]>;
+  /** Sum the containers' newest points once a second (an app or a node) or pass them on. */
+  isSummed: boolean;
+  /** A node's memory, which a summed point counts against. */
+  limitBytes?: number;
+  signal: AbortSignal;
+  refreshMs?: number;
+  tickMs?: number;
+};
+
+/**
+ * Yields points until `signal` aborts or the consumer stops; every subscription made ends
+ * with it. A refresh still reading containers when the viewer leaves subscribes nothing.
+ */
+export async function* pointsOf(options: TLivePointsOptions): AsyncGenerator<TStatPoint, void> {
+  const { hub, isSummed, limitBytes, signal } = options;
   const subscriptions = new Map<string, () => void>();
   const queue: TStatPoint[] = [];
   let wake: (() => void) | undefined;
+  let isDone = false;
+  let refreshing: Promise<void> | undefined;
   const push = (points: TStatPoint[]) => {
     queue.push(...points);
     queue.splice(0, Math.max(0, queue.length - QUEUE_MAX));
@@ -80,7 +93,12 @@ export async function* livePoints(
   };
 
   const refresh = async (isFirst: boolean) => {
-    const containers = await containersOf(db, target);
+    const containers = await options.readContainers();
+    // The viewer left while the containers were read: nothing may be subscribed now, since
+    // the clean-up below has already run or is about to.
+    if (isDone || signal.aborted) {
+      return;
+    }
     const ids = new Set(containers.map((c) => c.containerId));
     for (const [id, unsubscribe] of subscriptions) {
       if (!ids.has(id)) {
@@ -102,6 +120,17 @@ export async function* livePoints(
       push(isSummed ? summedBacklog(rings, limitBytes) : (rings[0] ?? []));
     }
   };
+  const refreshLater = () => {
+    // One refresh at a time: a slow database does not stack them up.
+    if (refreshing || isDone) {
+      return;
+    }
+    refreshing = refresh(false)
+      .catch(() => undefined)
+      .finally(() => {
+        refreshing = undefined;
+      });
+  };
 
   const tick = () => {
     const now = Date.now();
@@ -113,12 +142,14 @@ export async function* livePoints(
     }
   };
 
-  await refresh(true);
-  const refreshTimer = setInterval(() => void refresh(false).catch(() => undefined), REFRESH_MS);
-  const tickTimer = isSummed ? setInterval(tick, TICK_MS) : undefined;
+  let refreshTimer: NodeJS.Timeout | undefined;
+  let tickTimer: NodeJS.Timeout | undefined;
   const onAbort = () => wake?.();
   signal.addEventListener("abort", onAbort);
   try {
+    await refresh(true);
+    refreshTimer = setInterval(refreshLater, options.refreshMs ?? REFRESH_MS);
+    tickTimer = isSummed ? setInterval(tick, options.tickMs ?? TICK_MS) : undefined;
     while (!signal.aborted) {
       const point = queue.shift();
       if (point) {
@@ -131,11 +162,31 @@ export async function* livePoints(
       wake = undefined;
     }
   } finally {
+    isDone = true;
     signal.removeEventListener("abort", onAbort);
     clearInterval(refreshTimer);
     clearInterval(tickTimer);
     for (const unsubscribe of subscriptions.values()) {
       unsubscribe();
     }
+    subscriptions.clear();
   }
+}
+
+/** Yields the target's points until `signal` aborts; subscriptions end with it. */
+export async function* livePoints(
+  db: PrismaClient,
+  hub: TLiveStatsSource,
+  target: TStatTarget,
+  signal: AbortSignal,
+): AsyncGenerator<TStatPoint, void> {
+  const node =
+    target.scope === "node" ? await db.node.findUnique({ where: { id: target.id } }) : null;
+  yield* pointsOf({
+    hub,
+    readContainers: () => containersOf(db, target),
+    isSummed: target.scope !== "replica",
+    limitBytes: node ? Number(node.memoryBytes) : undefined,
+    signal,
+  });
 }
