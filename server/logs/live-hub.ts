@@ -4,11 +4,18 @@
  * stream keeps its most recent lines, so a new viewer starts with them and then gets the live
  * lines, with no second engine call.
  */
+import type { Readable } from "node:stream";
+
 import type Docker from "dockerode";
 import type { Logger } from "pino";
 
 import type { Node } from "@/server/db/generated/client";
-import { engineClient, isNoSuchContainer, openContainerLog } from "@/server/docker/engine";
+import {
+  type TLogStreamOptions,
+  engineClient,
+  isNoSuchContainer,
+  openContainerLog,
+} from "@/server/docker/engine";
 import { logger } from "@/server/logger";
 import { engineTargetOf } from "@/server/nodes/service";
 
@@ -18,7 +25,7 @@ import type { TLogLine } from "./schema";
 /** Lines each stream keeps for viewers who join later; also what it reads back on opening. */
 export const RECENT_LINES = 500;
 /** A stream nobody watches is closed after this long (a page reload keeps it). */
-const LINGER_MS = 5000;
+export const LINGER_MS = 5000;
 /** A new viewer waits at most this long for a fresh stream's first lines. */
 const PRIME_WAIT_MS = 300;
 const BACKLOG_PAUSE_MS = 20;
@@ -36,6 +43,41 @@ export type TLiveSource = {
 };
 
 type TListener = (lines: TLogLine[]) => void;
+
+/** Opens a container's log as multiplexed frames; the engine's follow stream by default. */
+export type TLogStreamOpener = (
+  source: TLiveSource,
+  options: TLogStreamOptions,
+) => Promise<NodeJS.ReadableStream>;
+
+export type TLiveLogHubOptions = {
+  open?: TLogStreamOpener;
+  lingerMs?: number;
+  log?: Logger;
+};
+
+/** The engine's log stream of the container, through one client per node. */
+export function engineLogOpener(): TLogStreamOpener {
+  const engines = new Map<string, { endpoint: string; docker: Docker }>();
+  const dockerOf = (node: Node): Docker => {
+    const cached = engines.get(node.id);
+    if (cached?.endpoint === node.endpoint) {
+      return cached.docker;
+    }
+    const docker = engineClient(engineTargetOf(node), NO_IDLE_TIMEOUT);
+    engines.set(node.id, { endpoint: node.endpoint, docker });
+
+    return docker;
+  };
+
+  return (source, options) =>
+    openContainerLog(
+      dockerOf(source.node),
+      engineTargetOf(source.node),
+      source.containerId,
+      options,
+    );
+}
 
 export type TAttachment = {
   /** The stream's recent lines at the time of joining, oldest first. */
@@ -58,7 +100,8 @@ class Upstream {
 
   constructor(
     private readonly source: TLiveSource,
-    private readonly docker: Docker,
+    private readonly openStream: TLogStreamOpener,
+    private readonly lingerMs: number,
     private readonly log: Logger,
     private readonly onClosed: () => void,
   ) {
@@ -77,7 +120,7 @@ class Upstream {
     this.listeners.delete(listener);
     if (this.listeners.size === 0) {
       clearTimeout(this.lingerTimer);
-      this.lingerTimer = setTimeout(() => this.close(), LINGER_MS);
+      this.lingerTimer = setTimeout(() => this.close(), this.lingerMs);
     }
   }
 
@@ -126,8 +169,7 @@ class Upstream {
 
   private async read(signal: AbortSignal): Promise<void> {
     const { source } = this;
-    const target = engineTargetOf(source.node);
-    const stream = await openContainerLog(this.docker, target, source.containerId, {
+    const stream = await this.openStream(source, {
       isFollow: true,
       signal,
       ...(this.lastNanos === undefined
@@ -136,6 +178,12 @@ class Upstream {
     });
     const decoder = new LogDecoder();
     const prefix = source.containerId.slice(0, 12);
+    // The hub closes its streams itself, whatever the opener does with the signal.
+    const onAbort = () => (stream as Readable).destroy();
+    if (signal.aborted) {
+      onAbort();
+    }
+    signal.addEventListener("abort", onAbort, { once: true });
     try {
       for await (const chunk of stream) {
         const raws = decoder.push(chunk as Buffer);
@@ -163,6 +211,9 @@ class Upstream {
       if (!signal.aborted) {
         throw error;
       }
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+      (stream as Readable).destroy();
     }
   }
 
@@ -177,8 +228,15 @@ class Upstream {
 /** The live streams of this process, one per container. */
 export class LiveLogHub {
   private readonly upstreams = new Map<string, Upstream>();
-  private readonly engines = new Map<string, { endpoint: string; docker: Docker }>();
-  private readonly log = logger().child({ loop: "live-logs" });
+  private readonly open: TLogStreamOpener;
+  private readonly lingerMs: number;
+  private readonly log: Logger;
+
+  constructor(options: TLiveLogHubOptions = {}) {
+    this.open = options.open ?? engineLogOpener();
+    this.lingerMs = options.lingerMs ?? LINGER_MS;
+    this.log = (options.log ?? logger()).child({ loop: "live-logs" });
+  }
 
   /** Joins the container's stream (opening it if needed); `listener` gets each new batch. */
   async attach(source: TLiveSource, listener: TListener): Promise<TAttachment> {
@@ -186,7 +244,8 @@ export class LiveLogHub {
     if (!upstream) {
       const created: Upstream = new Upstream(
         source,
-        this.dockerOf(source.node),
+        this.open,
+        this.lingerMs,
         this.log.child({ replicaId: source.replicaId }),
         () => {
           if (this.upstreams.get(source.containerId) === created) {
@@ -197,14 +256,16 @@ export class LiveLogHub {
       upstream = created;
       this.upstreams.set(source.containerId, upstream);
     }
-    upstream.add(listener);
+    // A wrapper per viewer: two viewers passing one function still count as two.
+    const own: TListener = (lines) => listener(lines);
+    upstream.add(own);
     await Promise.race([
       upstream.primed,
       new Promise((resolve) => setTimeout(resolve, PRIME_WAIT_MS)),
     ]);
     const joined = upstream;
 
-    return { recent: joined.recent, detach: () => joined.remove(listener) };
+    return { recent: joined.recent, detach: () => joined.remove(own) };
   }
 
   /** How many containers have an open stream and how many viewers each. */
@@ -213,17 +274,6 @@ export class LiveLogHub {
       containerId,
       viewers: upstream.listeners.size,
     }));
-  }
-
-  private dockerOf(node: Node): Docker {
-    const cached = this.engines.get(node.id);
-    if (cached?.endpoint === node.endpoint) {
-      return cached.docker;
-    }
-    const docker = engineClient(engineTargetOf(node), NO_IDLE_TIMEOUT);
-    this.engines.set(node.id, { endpoint: node.endpoint, docker });
-
-    return docker;
   }
 }
 

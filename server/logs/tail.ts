@@ -104,7 +104,7 @@ export async function* tailLogs(
   target: TTailTarget,
   count: number,
   outerSignal: AbortSignal,
-): AsyncGenerator<TTailMessage> {
+): AsyncGenerator<TTailMessage, void> {
   // Ends with the generator too (a caller that stops iterating), not only with the request.
   const local = new AbortController();
   const signal = local.signal;
