@@ -26,8 +26,13 @@ import { applyLogRetention } from "./retention";
 const REFRESH_MS = 1000;
 const FLUSH_MS = 250;
 const BATCH_LINES = 500;
-/** Lines held while the database cannot take them; beyond this the oldest are dropped. */
-const MAX_PENDING_LINES = 50_000;
+/**
+ * Lines held while the database cannot take them (a failed or a hanging write); beyond this
+ * the oldest are dropped as new ones come, so memory stays bounded however long it takes.
+ */
+export const MAX_PENDING_LINES = 50_000;
+/** Dropped lines are reported at most this often, with the count since the last report. */
+const DROP_REPORT_MS = 10_000;
 const RETENTION_MS = 60_000;
 const RETRY_MIN_MS = 1000;
 const RETRY_MAX_MS = 30_000;
@@ -42,6 +47,7 @@ export type TLogCollectorOptions = {
   refreshMs?: number;
   flushMs?: number;
   retentionMs?: number;
+  maxPendingLines?: number;
 };
 
 type TSource = {
@@ -81,9 +87,18 @@ export class LogCollector {
   private flushing: Promise<void> | undefined;
   private retaining: Promise<void> | undefined;
   private isStopped = false;
+  private readonly maxPending: number;
+  private droppedSinceReport = 0;
+  private lastDropReportAt = 0;
 
   constructor(private readonly options: TLogCollectorOptions) {
     this.log = options.log.child({ loop: "logs" });
+    this.maxPending = options.maxPendingLines ?? MAX_PENDING_LINES;
+  }
+
+  /** Lines read but not yet written (for tests). */
+  get pendingLines(): number {
+    return this.pending.length;
   }
 
   start(): void {
@@ -314,6 +329,10 @@ export class LogCollector {
       stream: raw.stream,
       line: raw.line,
     });
+    // Bounded here, not only after a failed write: a write that hangs never fails.
+    if (this.pending.length > this.maxPending) {
+      this.dropOverflow();
+    }
     if (this.pending.length >= BATCH_LINES) {
       this.flushOnce();
     }
@@ -362,11 +381,27 @@ export class LogCollector {
     }
   }
 
+  /**
+   * Drops the oldest lines beyond the cap, and a batch more, so that a flood does not move
+   * the whole array for every new line.
+   */
   private dropOverflow(): void {
-    const excess = this.pending.length - MAX_PENDING_LINES;
-    if (excess > 0) {
-      this.pending.splice(0, excess);
-      this.log.warn({ dropped: excess }, "dropped log lines the database could not take");
+    const excess = this.pending.length - this.maxPending;
+    if (excess <= 0) {
+      return;
+    }
+    const slack = Math.min(BATCH_LINES, Math.floor(this.maxPending / 10));
+    const dropped = Math.min(this.pending.length, excess + slack);
+    this.pending.splice(0, dropped);
+    this.droppedSinceReport += dropped;
+    const now = Date.now();
+    if (now - this.lastDropReportAt >= DROP_REPORT_MS) {
+      this.log.warn(
+        { dropped: this.droppedSinceReport, held: this.pending.length },
+        "dropped log lines the database could not take",
+      );
+      this.lastDropReportAt = now;
+      this.droppedSinceReport = 0;
     }
   }
 
