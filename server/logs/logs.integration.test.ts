@@ -6,8 +6,10 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Readable } from "node:stream";
 
 import type { TRPCError } from "@trpc/server";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZodError } from "zod";
 
@@ -17,7 +19,7 @@ import type { PrismaClient } from "@/server/db/generated/client";
 import { engineClient } from "@/server/docker/engine";
 import { LABEL_APP } from "@/server/docker/labels";
 import { testEnv } from "@/server/test/harness";
-import { labEndpoint } from "@/server/test/config";
+import { TEST_DATABASE_URL, labEndpoint } from "@/server/test/config";
 import {
   TEST_PASSWORD,
   callerFor,
@@ -36,11 +38,12 @@ import { type TReplicaRow, rowsOf, waitForReady } from "@/server/test/replicas";
 import { signIn } from "@/server/auth/service";
 import { logger } from "@/server/logger";
 
+import { LogCollector } from "./collector";
 import { handleLogDownload } from "./download";
-import { liveLogHub } from "./live-hub";
+import { LINGER_MS, LiveLogHub, engineLogOpener, liveLogHub } from "./live-hub";
 import { applyLogRetention } from "./retention";
 import type { TLogLine } from "./schema";
-import type { TTailMessage } from "./tail";
+import { type TTailMessage, tailLogs } from "./tail";
 
 const STREAM_TIMEOUT_MS = 15_000;
 const STORE_TIMEOUT_MS = 15_000;
@@ -190,6 +193,90 @@ describe("live tail", () => {
       containerId: replicas[1]?.containerId,
       viewers: 0,
     });
+
+    // Nobody watches: the stream goes once the linger has passed, not before.
+    const leftAt = Date.now();
+    await waitFor(
+      "the unwatched stream closed",
+      () =>
+        liveLogHub()
+          .streams()
+          .some((stream) => stream.containerId === replicas[1]?.containerId)
+          ? undefined
+          : true,
+      { timeoutMs: LINGER_MS + 5000, intervalMs: 50 },
+    );
+
+    expect(Date.now() - leftAt).toBeGreaterThanOrEqual(LINGER_MS - 100);
+  });
+
+  it("opens one engine stream per container for many viewers, closed a linger later", async () => {
+    const lingerMs = 1000;
+    const engine = engineLogOpener();
+    const opened = new Map<string, number>();
+    const bodies: { containerId: string; isClosed: boolean }[] = [];
+    const hub = new LiveLogHub({
+      lingerMs,
+      open: async (source, options) => {
+        const body = await engine(source, options);
+        opened.set(source.containerId, (opened.get(source.containerId) ?? 0) + 1);
+        const entry = { containerId: source.containerId, isClosed: false };
+        bodies.push(entry);
+        (body as Readable).once("close", () => {
+          entry.isClosed = true;
+        });
+
+        return body;
+      },
+    });
+    const [r0, r1] = replicas as [TReplicaRow, TReplicaRow];
+    const targets = [
+      { appId, replicaId: r0.id },
+      { appId, replicaId: r0.id },
+      { appId, replicaId: r0.id },
+      { appId, replicaId: r1.id },
+      { appId, replicaId: r1.id },
+      { appId },
+      { appId },
+    ];
+    const abort = new AbortController();
+    const tails = targets.map((target) => tailLogs(db, hub, target, 10, abort.signal));
+    try {
+      const firsts = await Promise.race([
+        Promise.all(tails.map((tail) => tail.next())),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error("no first message in 15 s")), 15_000),
+        ),
+      ]);
+
+      expect(firsts.map((m) => m.value?.kind)).toEqual(targets.map(() => "recent"));
+      expect(opened).toEqual(
+        new Map([
+          [r0.containerId, 1],
+          [r1.containerId, 1],
+        ]),
+      );
+      expect(
+        hub
+          .streams()
+          .map((stream) => stream.viewers)
+          .sort(),
+      ).toEqual([4, 5]);
+    } finally {
+      abort.abort();
+      await Promise.all(tails.map((tail) => tail.return(undefined)));
+    }
+    await new Promise((resolve) => setTimeout(resolve, lingerMs / 3));
+
+    expect(bodies.filter((b) => b.isClosed)).toEqual([]);
+
+    await waitFor(
+      "both engine streams closed",
+      () => (hub.streams().length === 0 && bodies.every((b) => b.isClosed) ? true : undefined),
+      { timeoutMs: lingerMs + 5000, intervalMs: 50 },
+    );
+
+    expect(bodies).toHaveLength(2);
   });
 
   it("merges the app's replicas in time order, each line marked with its replica", async () => {
@@ -341,6 +428,56 @@ describe("stored logs", () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
+});
+
+describe("a write that hangs", () => {
+  it("holds at most the cap of lines, then writes again once the table frees", async () => {
+    const cap = 20;
+    const collector = new LogCollector({
+      db,
+      log: logger(),
+      refreshMs: 200,
+      flushMs: 50,
+      maxPendingLines: cap,
+    });
+    // EXCLUSIVE lets reads through (cursors, the skip set) but blocks every INSERT: the
+    // collector's write neither fails nor finishes while this transaction holds it.
+    const locker = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await locker.connect();
+    const held: number[] = [];
+    try {
+      await locker.query("BEGIN");
+      await locker.query('LOCK TABLE "LogLine" IN EXCLUSIVE MODE');
+      const before = await db.logLine.count({ where: { appId } });
+      collector.start();
+      // Two replicas beat five times a second each: the cap fills within a few seconds.
+      await waitFor(
+        "lines piling up behind the hanging write",
+        () => {
+          held.push(collector.pendingLines);
+
+          return held.filter((n) => n >= cap * 0.8).length >= 20 ? true : undefined;
+        },
+        { timeoutMs: 20_000, intervalMs: 50 },
+      );
+
+      expect(Math.max(...held)).toBeLessThanOrEqual(cap);
+
+      await locker.query("ROLLBACK");
+      await waitFor(
+        "the held lines written",
+        async () =>
+          collector.pendingLines < cap && (await db.logLine.count({ where: { appId } })) > before
+            ? true
+            : undefined,
+        { timeoutMs: STORE_TIMEOUT_MS },
+      );
+    } finally {
+      await locker.query("ROLLBACK").catch(() => undefined);
+      await locker.end();
+      await collector.stop();
+    }
+  }, 60_000);
 });
 
 describe("a replica that is gone", () => {

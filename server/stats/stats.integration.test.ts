@@ -2,6 +2,8 @@
  * Stats on the lab: a CPU burner's live points show its load within seconds, its memory
  * matches the engine's own figure, and the collector's history outlives the controller.
  */
+import type { Readable } from "node:stream";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createCaller } from "@/server/api/root";
@@ -14,9 +16,11 @@ import { LAB_TARGETS, removeAllBerthContainers, startTestController } from "@/se
 import { type TReplicaRow, waitForReady } from "@/server/test/replicas";
 import type { TController } from "@/server/controller";
 
-import { liveStatsHub } from "./live-hub";
+import { LiveStatsHub, engineStatsOpener, liveStatsHub } from "./live-hub";
+import { livePoints } from "./live";
 import { ZEngineStats, memoryUsageOf } from "./maths";
 import type { TStatPoint } from "./schema";
+import type { TStatTarget } from "./service";
 
 const LIVE_WITHIN_MS = 3000;
 const BUSY_PERCENT = 50;
@@ -139,7 +143,7 @@ describe("live stats", () => {
     expect(Math.abs(shown - engine) / engine).toBeLessThanOrEqual(MEMORY_TOLERANCE);
   });
 
-  it("sums an app's replicas and shares one engine stream between subscribers", async () => {
+  it("sums an app's replicas while the replica is watched too", async () => {
     const [app, again] = await Promise.all([
       collectLive({ scope: "app", id: appId }, (p) => p.cpuPercent > BUSY_PERCENT, 5000),
       collectLive({ scope: "replica", id: replica.id }, (p) => p.cpuPercent > 0, 5000),
@@ -147,8 +151,92 @@ describe("live stats", () => {
 
     expect(app.hit?.cpuPercent).toBeGreaterThan(BUSY_PERCENT);
     expect(again.hit).toBeDefined();
-    expect(liveStatsHub().openStreams).toBe(1);
   });
+});
+
+describe("engine streams", () => {
+  const LINGER_MS = 1500;
+  let idle: TReplicaRow[] = [];
+  let idleAppId = "";
+
+  beforeAll(async () => {
+    const app = await caller.app.create({ name: "idle", image: "berth-demo/web:1", replicas: 2 });
+    idleAppId = app.id;
+    idle = await waitForReady(db, idleAppId, 2);
+  }, 90_000);
+
+  afterAll(async () => {
+    await caller.app.delete({ id: idleAppId });
+  });
+
+  it("opens one per container for many viewers and closes it a linger after the last", async () => {
+    // The real engine call, counted: every stream the hub opens and every one that closes.
+    const engine = engineStatsOpener();
+    const opened = new Map<string, number>();
+    const bodies: { containerId: string; isClosed: boolean }[] = [];
+    const hub = new LiveStatsHub({
+      lingerMs: LINGER_MS,
+      open: async (node, containerId, signal) => {
+        const body = await engine(node, containerId, signal);
+        opened.set(containerId, (opened.get(containerId) ?? 0) + 1);
+        const entry = { containerId, isClosed: false };
+        bodies.push(entry);
+        (body as Readable).once("close", () => {
+          entry.isClosed = true;
+        });
+
+        return body;
+      },
+    });
+    const [first, second] = idle as [TReplicaRow, TReplicaRow];
+    const targets: TStatTarget[] = [
+      { scope: "replica", id: first.id },
+      { scope: "replica", id: first.id },
+      { scope: "replica", id: first.id },
+      { scope: "replica", id: second.id },
+      { scope: "replica", id: second.id },
+      { scope: "app", id: idleAppId },
+      { scope: "replica", id: replica.id },
+      { scope: "app", id: appId },
+      { scope: "node", id: replica.nodeId as string },
+    ];
+    const abort = new AbortController();
+    const viewers = targets.map((target) => livePoints(db, hub, target, abort.signal));
+    try {
+      // Each viewer's first point: every subscription is in place and its stream delivers.
+      const firsts = await Promise.race([
+        Promise.all(viewers.map((viewer) => viewer.next())),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error("no first point in 15 s")), 15_000),
+        ),
+      ]);
+
+      expect(firsts.every((result) => result.done === false)).toBe(true);
+    } finally {
+      abort.abort();
+      await Promise.all(viewers.map((viewer) => viewer.return(undefined)));
+    }
+    const containers = [first, second, replica].map((r) => r.containerId as string);
+
+    // The node view adds the containers of that node: none opened twice.
+    expect([...opened.values()].every((count) => count === 1)).toBe(true);
+    for (const containerId of containers) {
+      expect(opened.get(containerId)).toBe(1);
+    }
+    expect(bodies.length).toBe(opened.size);
+
+    // Everyone left: the streams stay through the linger, then close at the engine.
+    await new Promise((resolve) => setTimeout(resolve, LINGER_MS / 3));
+
+    expect(bodies.filter((b) => b.isClosed)).toEqual([]);
+    expect(hub.openStreams).toBe(opened.size);
+
+    await waitFor(
+      "every engine stream closed",
+      () => (hub.openStreams === 0 && bodies.every((b) => b.isClosed) ? true : undefined),
+      { timeoutMs: LINGER_MS + 5000, intervalMs: 50 },
+    );
+  }, 60_000);
 });
 
 describe("stats history", () => {
