@@ -143,7 +143,10 @@ export async function disconnectBus(): Promise<void> {
 
 /** The database process id of the listening connection, or undefined while it is down. */
 export function busListenerPid(): number | undefined {
-  return state().listener?.processID;
+  // Set by pg once connected; @types/pg does not declare it.
+  const listener = state().listener as { processID?: number } | undefined;
+
+  return listener?.processID;
 }
 
 /** Tells every listening process that something changed. */
