@@ -7,19 +7,26 @@
  *
  * Methods: (a) the engine's stats stream per container (what live charts use), (b) one-shot
  * stats of every container once a second, (c) the containers' cgroup v1 files read directly
- * (local engines only). For each: CPU used by this process and by the lab's dockerd
- * processes (from /proc/<pid>/stat) over the window, in percent of one core. The bench makes
- * its own containers (berth-demo/web:1, labelled org.berth.bench=stats) and removes them.
+ * (local engines only), (d) Berth's own StatsCollector (server/stats/collector.ts) doing its
+ * 10 s rounds over replica rows that name the bench's containers, writing to the test
+ * database. For each: CPU used by this process and by the lab's dockerd processes (from
+ * /proc/<pid>/stat) over the window, in percent of one core. The bench makes its own
+ * containers (berth-demo/web:1, labelled org.berth.bench=stats) and removes them; (d)
+ * empties the test database first, as the integration tests do (hence the lock).
  */
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 
-import type { Node } from "@/server/db/generated/client";
+import type { Node, PrismaClient } from "@/server/db/generated/client";
 import { engineClient, readContainerStats } from "@/server/docker/engine";
+import { logger } from "@/server/logger";
+import { SAMPLE_INTERVAL_MS, StatsCollector } from "@/server/stats/collector";
 import { forEachBounded } from "@/server/stats/engines";
 import { LiveStatsHub } from "@/server/stats/live-hub";
 import { ZEngineStats, readingOf } from "@/server/stats/maths";
-import { logger } from "@/server/logger";
+import { labEndpoint } from "@/server/test/config";
+import migrateTestDb from "@/server/test/global-setup";
+import { callerFor, createPrincipal, openTestDb } from "@/server/test/harness";
 
 const NODES = [1, 2, 3];
 const IMAGE = "berth-demo/web:1";
@@ -148,6 +155,67 @@ async function viaCgroups(containers: TContainer[], signal: AbortSignal) {
   });
 }
 
+/** What the collector's rounds did during a window: how long each took, rows written. */
+type TRound = { ms: number; rows: number };
+
+/**
+ * The real collector over replica rows naming the bench's containers: one round every 10 s
+ * (as its timer does), each timed. A round writes a row per container read in time, from its
+ * second reading on; fewer rows than containers means some were skipped.
+ */
+async function viaCollector(
+  db: PrismaClient,
+  containers: TContainer[],
+  rounds: TRound[],
+  signal: AbortSignal,
+) {
+  const caller = callerFor(db, await createPrincipal(db, "operator"));
+  const nodes = new Map<number, string>();
+  for (const k of NODES) {
+    nodes.set(k, (await caller.node.create({ name: `n${k}`, endpoint: labEndpoint(k) })).id);
+  }
+  const app = await caller.app.create({
+    name: `bench-${containers.length}`,
+    image: IMAGE,
+    replicas: 0,
+  });
+  const { currentRevisionId } = await db.app.findUniqueOrThrow({ where: { id: app.id } });
+  await db.replica.createMany({
+    data: containers.map((c, slot) => ({
+      appId: app.id,
+      revisionId: currentRevisionId as string,
+      slot,
+      nodeId: nodes.get(c.k) as string,
+      state: "running" as const,
+      containerId: c.id,
+    })),
+  });
+  const collector = new StatsCollector({ db, log: logger(), retentionDays: 14 });
+  try {
+    while (!signal.aborted) {
+      const started = performance.now();
+      const rows = await collector.round();
+      const ms = performance.now() - started;
+      rounds.push({ ms, rows });
+      readings += rows;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, Math.max(0, SAMPLE_INTERVAL_MS - ms));
+        function done() {
+          clearTimeout(timer);
+          signal.removeEventListener("abort", done);
+          resolve();
+        }
+        signal.addEventListener("abort", done, { once: true });
+      });
+    }
+  } finally {
+    await collector.stop();
+    await db.replica.deleteMany({ where: { appId: app.id } });
+    await db.app.delete({ where: { id: app.id } });
+    await db.node.deleteMany({ where: { id: { in: [...nodes.values()] } } });
+  }
+}
+
 async function removeBenchContainers() {
   for (const k of NODES) {
     const docker = dockerOf(k);
@@ -178,46 +246,91 @@ async function startContainers(count: number): Promise<TContainer[]> {
 
 async function main() {
   const { values } = parseArgs({
-    options: { sizes: { type: "string", default: "50,100" }, seconds: { type: "string" } },
+    options: {
+      sizes: { type: "string", default: "50,100" },
+      seconds: { type: "string" },
+      "collector-seconds": { type: "string" },
+      methods: { type: "string", default: "a,b,c,d" },
+    },
   });
   const sizes = values.sizes.split(",").map(Number);
   const seconds = Number(values.seconds ?? 30);
+  // Six rounds of the collector in its window, by default.
+  const collectorSeconds = Number(values["collector-seconds"] ?? 60);
+  const methods = new Set(values.methods.split(","));
   const rows: string[] = [];
+  const roundRows: string[] = [];
+  await migrateTestDb();
+  const db = await openTestDb();
   await removeBenchContainers();
   try {
     for (const size of sizes) {
       const containers = await startContainers(size);
-      const streams = await measure(seconds, (s) =>
-        viaStreams(containers, s).then(() => undefined),
-      );
-      const oneShot = await measure(seconds, (s) => viaOneShot(containers, s));
-      const cgroups = await measure(seconds, (s) => viaCgroups(containers, s));
-      const base = streams.selfPercent + streams.enginesPercent;
-      for (const [name, m] of [
-        ["(a) engine stats streams", streams],
-        ["(b) one-shot stats every second", oneShot],
-        ["(c) cgroup files every second", cgroups],
-      ] as const) {
+      const measured: [string, Awaited<ReturnType<typeof measure>>][] = [];
+      if (methods.has("a")) {
+        const streams = await measure(seconds, (s) => viaStreams(containers, s));
+        measured.push(["(a) engine stats streams", streams]);
+      }
+      if (methods.has("b")) {
+        measured.push([
+          "(b) one-shot stats every second",
+          await measure(seconds, (s) => viaOneShot(containers, s)),
+        ]);
+      }
+      if (methods.has("c")) {
+        measured.push([
+          "(c) cgroup files every second",
+          await measure(seconds, (s) => viaCgroups(containers, s)),
+        ]);
+      }
+      if (methods.has("d")) {
+        const rounds: TRound[] = [];
+        const collected = await measure(collectorSeconds, (s) =>
+          viaCollector(db, containers, rounds, s),
+        );
+        measured.push(["(d) Berth's StatsCollector, 10 s rounds", collected]);
+        // The first round only primes each container: it writes no rows.
+        const counted = rounds.slice(1);
+        const times = counted.map((r) => r.ms).sort((x, y) => x - y);
+        const short = counted.filter((r) => r.rows < size).length;
+        const meanRows = counted.reduce((sum, r) => sum + r.rows, 0) / counted.length;
+        roundRows.push(
+          `| ${size} | ${counted.length} | ${(times[0] ?? NaN).toFixed(0)} ` +
+            `| ${(times.at(-1) ?? NaN).toFixed(0)} | ${meanRows.toFixed(1)} ` +
+            `| ${Math.min(...counted.map((r) => r.rows))} | ${short} |`,
+        );
+      }
+      const [, first] = measured[0] ?? [];
+      const base = first ? first.selfPercent + first.enginesPercent : NaN;
+      for (const [name, m] of measured) {
         const total = m.selfPercent + m.enginesPercent;
         rows.push(
           `| ${size} | ${name} | ${m.selfPercent.toFixed(1)} | ${m.enginesPercent.toFixed(1)} ` +
-            `| ${total.toFixed(1)} | ${(total / base).toFixed(2)} | ${m.perSecond.toFixed(0)} |`,
+            `| ${total.toFixed(1)} | ${(total / base).toFixed(2)} | ${m.perSecond.toFixed(1)} |`,
         );
       }
       await removeBenchContainers();
     }
   } finally {
     await removeBenchContainers();
+    await db.$disconnect();
   }
   process.stdout.write(
     [
-      `${seconds} s windows, CPU in % of one core`,
+      `${seconds} s windows (the collector: ${collectorSeconds} s), CPU in % of one core`,
       "",
-      "| containers | method | this process | dockerd (3 engines) | total | × streams " +
+      "| containers | method | this process | dockerd (3 engines) | total | × first " +
         "| readings/s |",
-      "| ---------: | ------ | -----------: | ------------------: | ----: | --------: " +
+      "| ---------: | ------ | -----------: | ------------------: | ----: | ------: " +
         "| ---------: |",
       ...rows,
+      "",
+      "Collector rounds after the first (which only primes):",
+      "",
+      "| containers | rounds | fastest ms | slowest ms | rows (mean) | fewest rows " +
+        "| rounds short of a row per container |",
+      "| ---------: | -----: | ---------: | ---------: | ----------: | ----------: | ------: |",
+      ...roundRows,
       "",
     ].join("\n"),
   );
