@@ -5,6 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { type TAppView, type TRouterOutputs, useTRPC } from "@/components/trpc/client";
 import { Badge } from "@/components/ui/badge";
 import { Cell, HeadCell, Table } from "@/components/ui/data-table";
+import { Notice } from "@/components/ui/notice";
 import { Panel } from "@/components/ui/panel";
 import { QueryErrorNotice } from "@/components/ui/query-error-notice";
 import { SkeletonRows } from "@/components/ui/skeleton";
@@ -70,6 +71,17 @@ function GatewayTable({ view }: { view: TGatewayView }) {
           {view.gateways === 1 ? "1 gateway reporting" : `${view.gateways} gateways reporting`}
         </span>
       </p>
+      {view.listenErrors.map((failure) => (
+        <Notice
+          key={failure.gateway}
+          tone="danger"
+          role="status"
+          title={`Not listening on port ${failure.port}`}
+          className="mx-4 mb-3"
+        >
+          <span data-testid="gateway-listen-error">{failure.message}</span>
+        </Notice>
+      ))}
       <Table
         head={
           <>

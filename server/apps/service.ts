@@ -26,6 +26,7 @@ import type { TDb } from "@/server/db/types";
 import { env } from "@/server/env";
 import { BerthError } from "@/server/errors";
 import { announceEvent, recordEvent } from "@/server/events/service";
+import { checkServicePortFree } from "@/server/gateway/port-check";
 import { checkServicePort } from "@/server/gateway/routes";
 import { open, seal, secretKey } from "@/server/security/secrets";
 
@@ -386,6 +387,19 @@ function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string }).code === "P2002";
 }
 
+/** A unique violation on App.gatewayPort: two apps asked for one port at the same moment. */
+function isOnGatewayPort(error: unknown): boolean {
+  return JSON.stringify((error as { meta?: unknown }).meta ?? {}).includes("gatewayPort");
+}
+
+function servicePortRace(spec: TAppSpec): BerthError {
+  const message =
+    `Port ${spec.lb?.servicePort} was just taken by another app. ` +
+    "Pick another, or leave servicePort out to get a free one.";
+
+  return new BerthError("CONFLICT", message, { field: "lb.servicePort" });
+}
+
 type TNewRevision = {
   app: App;
   spec: TAppSpec;
@@ -433,7 +447,10 @@ export async function createApp(
   const { app, eventId } = await db
     .$transaction(async (tx) => {
       await checkGatewayPort(tx, undefined, spec);
-      const created = await tx.app.create({ data: { name: spec.name } });
+      // The port is claimed with the app, so a second app cannot ask for it before a
+      // gateway has stored it (App.gatewayPort is unique).
+      const gatewayPort = spec.lb?.servicePort ?? null;
+      const created = await tx.app.create({ data: { name: spec.name, gatewayPort } });
       const { app, revision } = await addRevision(tx, {
         app: created,
         spec,
@@ -451,6 +468,9 @@ export async function createApp(
       return { app, eventId };
     })
     .catch((error: unknown) => {
+      if (isUniqueViolation(error) && isOnGatewayPort(error)) {
+        throw servicePortRace(spec);
+      }
       throw isUniqueViolation(error)
         ? new BerthError("CONFLICT", `An app named ${spec.name} exists. Pick another name.`, {
             field: "name",
@@ -462,11 +482,21 @@ export async function createApp(
   return toAppView(db, app);
 }
 
-/** A service port the spec asks for must be in the gateway's range and no other app's. */
-async function checkGatewayPort(tx: TDb, appId: string | undefined, spec: TAppSpec) {
+/**
+ * A service port the spec asks for must be in the gateway's range, no other app's, and not
+ * held by another process where a gateway of this host binds.
+ */
+async function checkGatewayPort(
+  tx: TDb,
+  app: { id: string; gatewayPort: number | null } | undefined,
+  spec: TAppSpec,
+) {
   const port = spec.lb?.servicePort;
   if (port !== undefined) {
-    await checkServicePort(tx, appId, port, env().BERTH_GATEWAY_PORTS);
+    const { BERTH_GATEWAY_PORTS, BERTH_ROLES, BERTH_GATEWAY_ADDRESS } = env();
+    await checkServicePort(tx, app?.id, port, BERTH_GATEWAY_PORTS);
+    const self = { isGateway: BERTH_ROLES.includes("gateway"), address: BERTH_GATEWAY_ADDRESS };
+    await checkServicePortFree(tx, app, port, self);
   }
 }
 
@@ -510,7 +540,11 @@ async function changeApp(
     const current = currentOf(before);
     const currentSpec = fullSpecOf(current);
     const spec = await change.next(currentSpec, current.number, tx);
-    await checkGatewayPort(tx, before.id, spec);
+    await checkGatewayPort(tx, before, spec);
+    const servicePort = spec.lb?.servicePort;
+    if (servicePort !== undefined && servicePort !== before.gatewayPort) {
+      await tx.app.update({ where: { id: before.id }, data: { gatewayPort: servicePort } });
+    }
     const lines = formatDiff(diffSpecs(currentSpec, spec));
     if (lines.length === 0) {
       throw new BerthError("CONFLICT", change.noOpMessage);

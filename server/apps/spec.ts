@@ -111,6 +111,8 @@ export const LB_MODES = ["http", "tcp"] as const;
 export const LB_HASH_SOURCES = ["header", "cookie", "client-address"] as const;
 export const MAX_LB_WEIGHT = 1000;
 export const MAX_LB_KEY_NAME_CHARS = 128;
+export const DEFAULT_LB_DRAIN_TIMEOUT_SECONDS = 30;
+export const MAX_LB_DRAIN_TIMEOUT_SECONDS = 3600;
 
 /** What viewers see in place of every secret value. */
 export const SECRET_MASK = "••••••••";
@@ -740,6 +742,15 @@ const lbShape = {
   weightByNodeCapacity: z.boolean({ error: "must be true or false" }).optional(),
   /** For `consistent-hash`: what to hash; left out, the client's address. */
   hashKey: ZHashKey.optional(),
+  /**
+   * How long a replica being removed (scale-down, update, delete) may take to finish what
+   * the gateways have in flight to it before its container stops; left out, 30 s.
+   */
+  drainTimeoutSeconds: integer(
+    0,
+    MAX_LB_DRAIN_TIMEOUT_SECONDS,
+    `must be a whole number of seconds from 0 to ${MAX_LB_DRAIN_TIMEOUT_SECONDS}`,
+  ).optional(),
 };
 
 const ZLbFields = strictObject(lbShape);

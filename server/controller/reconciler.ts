@@ -11,15 +11,13 @@
  * Sections: 1 the loop, 2 observing, 3 rows and placement, 4 containers, 5 removal,
  * 6 deletes, 7 writes.
  */
-import { setTimeout as sleep } from "node:timers/promises";
-
 import type Docker from "dockerode";
 import type { Logger } from "pino";
 
 import { diffSpecs } from "@/server/apps/diff";
 import { finishDeleteApp, fullSpecOf, maskedSpecOf } from "@/server/apps/service";
 import { loadCluster, toSchedulerSpec } from "@/server/apps/snapshot";
-import { isReplicaReady } from "@/server/apps/status";
+import { DEFAULT_LB_DRAIN_TIMEOUT_SECONDS } from "@/server/apps/spec";
 import { SYSTEM_ACTOR } from "@/server/auth/principal";
 import { advanceRepack } from "@/server/cluster/repack";
 import { publishChange, subscribeChanges } from "@/server/bus";
@@ -55,6 +53,7 @@ import { engineTargetOf } from "@/server/nodes/service";
 import { planPlacement } from "@/server/scheduler";
 
 import { containerNameOf, containerSpecOf } from "./container-spec";
+import { Drains } from "./drains";
 import { ImagePulls, PULL_TIMEOUT_MS } from "./image-pulls";
 import { announceAppEvent, completeRollout, failRollout } from "./rollouts";
 import { CONTROLLER_LEASE, holdsLease } from "./lease";
@@ -68,8 +67,6 @@ import {
 
 export const RECONCILE_INTERVAL_MS = 1000;
 export const FAILOVER_AFTER_MS = 30_000;
-/** Time for requests in flight on a replica to finish once the gateway stops sending it more. */
-export const DRAIN_MS = 2000;
 /** Passes in a row without waiting for the interval, while each one still changes something. */
 const MAX_PASSES_IN_A_ROW = 10;
 const CONTAINER_ENGINE_TIMEOUT_MS = 15_000;
@@ -87,8 +84,6 @@ export type TReconcilerOptions = {
   failoverAfterMs?: number;
   intervalMs?: number;
   pullTimeoutMs?: number;
-  /** How long a serving replica stays stopping, out of the gateway, before its container stops. */
-  drainMs?: number;
 };
 
 type TEngine = { node: Node; target: TEngineTarget; docker: Docker };
@@ -107,6 +102,7 @@ export class Reconciler {
   private readonly log: Logger;
   private readonly engines = new Map<string, TEngine>();
   private readonly pulls: ImagePulls;
+  private readonly drains: Drains;
   /** "old:current" revision pairs → same spec but the count; revisions never change. */
   private readonly sameSpec = new Map<string, boolean>();
   private timer: NodeJS.Timeout | undefined;
@@ -124,6 +120,7 @@ export class Reconciler {
       forgetAfterMs: this.intervalMs * 2,
       onSettled: () => this.trigger(),
     });
+    this.drains = new Drains({ db: options.db, log: this.log, onSettled: () => this.trigger() });
   }
 
   start(): void {
@@ -137,6 +134,7 @@ export class Reconciler {
   async stop(): Promise<void> {
     this.isStopped = true;
     clearInterval(this.timer);
+    this.drains.stop();
     this.abort.abort();
     await this.running;
   }
@@ -147,7 +145,7 @@ export class Reconciler {
 
   private async followChanges(): Promise<void> {
     for await (const change of subscribeChanges(this.abort.signal)) {
-      if (change.topic === "app") {
+      if (change.topic === "app" || change.topic === "resync") {
         this.trigger();
       }
     }
@@ -650,8 +648,10 @@ export class Reconciler {
   // -------------------------------------------------------------------------------------------
 
   /**
-   * Marks the row stopping, lets a serving replica drain, removes its containers, then deletes
-   * the row: a crash in between leaves a stopping row, which the next pass finishes removing.
+   * Marks the row stopping, drains it while gateways may still send it requests (see
+   * `Drains`), then removes its containers and deletes the row. A pass does not wait for a
+   * drain: it returns, and the pass woken when the drain ends finishes the removal. A crash in
+   * between leaves a stopping row, which the next leader drains again and removes.
    */
   private async removeReplica(
     replicaId: string,
@@ -659,23 +659,29 @@ export class Reconciler {
     reason: string,
   ): Promise<boolean> {
     const { db } = this.options;
-    const before = await db.replica.findUniqueOrThrow({
+    const replica = await db.replica.findUniqueOrThrow({
       where: { id: replicaId },
-      include: { node: { select: { health: true } } },
+      include: { node: { select: { health: true } }, app: { include: { currentRevision: true } } },
     });
-    const replica = await db.replica.update({
-      where: { id: replicaId },
-      data: { state: "stopping" },
-      include: { app: true },
-    });
-    if (isReplicaReady(before) && before.node?.health === "ready") {
-      await this.drain(replica.appId);
+    const isMarking = replica.state !== "stopping";
+    if (isMarking) {
+      await db.replica.update({ where: { id: replicaId }, data: { state: "stopping" } });
+      // Gateways reload the route now: the replica gets no new requests from here on.
+      await publishChange({ topic: "app", appId: replica.appId });
+    }
+    const maySend = ["running", "stopping"].includes(replica.state);
+    if (maySend && replica.node?.health === "ready") {
+      const timeoutMs = drainTimeoutMsOf(replica.app.currentRevision);
+      if (this.drains.ensure(replicaId, replica.appId, timeoutMs) === "draining") {
+        return isMarking;
+      }
     }
     for (const ref of containers) {
       const engine = this.engineOf(ref.nodeId);
       await removeContainer(engine.docker, engine.target, ref.containerId);
     }
     await db.replica.delete({ where: { id: replicaId } });
+    this.drains.forget(replicaId);
     this.log.info(
       { appId: replica.appId, replicaId, nodeId: replica.nodeId, reason },
       "replica removed",
@@ -690,20 +696,6 @@ export class Reconciler {
     });
 
     return true;
-  }
-
-  /**
-   * A serving replica marked stopping leaves the gateway's routes on this change; requests in
-   * flight on it get drainMs to finish before its container stops. A stopping reconciler
-   * cuts the wait short: the removal then goes on as before.
-   */
-  private async drain(appId: string): Promise<void> {
-    const drainMs = this.options.drainMs ?? DRAIN_MS;
-    if (drainMs <= 0) {
-      return;
-    }
-    await publishChange({ topic: "app", appId });
-    await sleep(drainMs, undefined, { signal: this.abort.signal }).catch(() => undefined);
   }
 
   private async removeOrphan(ref: TContainerRef, reason: string): Promise<boolean> {
@@ -855,6 +847,22 @@ export class Reconciler {
   private get context() {
     return { db: this.options.db, log: this.log };
   }
+}
+
+/**
+ * How long a replica of this revision may drain: lb.drainTimeoutSeconds, or none when the app
+ * has no TCP port (no gateway sends it anything).
+ */
+function drainTimeoutMsOf(revision: Revision | null): number {
+  if (!revision) {
+    return 0;
+  }
+  const spec = maskedSpecOf(revision);
+  if (!spec.ports.some((port) => port.protocol === "tcp")) {
+    return 0;
+  }
+
+  return (spec.lb?.drainTimeoutSeconds ?? DEFAULT_LB_DRAIN_TIMEOUT_SECONDS) * 1000;
 }
 
 function isRemoval(action: TAction): boolean {

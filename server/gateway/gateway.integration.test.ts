@@ -1,8 +1,7 @@
 /**
  * The gateway on the lab: a test controller and a gateway in one process, three replicas of
  * berth-demo/web:1 (which answers {host, version}, /health and /cgi-bin/slow?ms=N). Traffic
- * stays on 127.0.0.0/8. WebSocket pass-through is covered by proxy.test.ts against a local
- * upgrade handler, because the demo image does not speak WebSocket.
+ * stays on 127.0.0.0/8. The controller's drain waits on this gateway's heartbeat row.
  */
 import http from "node:http";
 
@@ -269,23 +268,78 @@ describe("gateway on the lab", () => {
     await learnHosts();
   });
 
-  it("drains requests in flight on replicas removed by a scale-down", async () => {
+  it("drains requests longer than 2 s on a replica removed by a scale-down", async () => {
     const rows = await rowsOf(db, appId);
     const leaving = rows.find((row) => row.slot === 2);
     // Weights 3,1,1 send one of every five requests to slot 2.
-    const slow = Array.from({ length: 5 }, () => get("/cgi-bin/slow?ms=1500"));
+    const slow = Array.from({ length: 5 }, () => get("/cgi-bin/slow?ms=3000"));
     await new Promise((resolve) => setTimeout(resolve, 200));
+    const scaledAt = Date.now();
     await caller.app.scale({ id: appId, replicas: 2 });
     await waitForBackends(2, "the scaled-down route");
+    await new Promise((resolve) => setTimeout(resolve, 2500 - (Date.now() - scaledAt)));
+    const isKeptPastTwoSeconds = (await rowsOf(db, appId)).some((r) => r.id === leaving?.id);
     const results = await Promise.all(slow);
+    const doneAt = Date.now();
     const hosts = new Set(results.map((r) => replicaOfHost.get(r.host)));
-
-    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
-    expect(hosts.has(leaving?.id)).toBe(true);
     await waitFor(
       "the scaled-down replica removed",
       async () => ((await rowsOf(db, appId)).length === 2 ? true : undefined),
-      { timeoutMs: ROUTE_WAIT_MS },
+      { timeoutMs: ROUTE_WAIT_MS, intervalMs: 20 },
     );
+    const removedAfterMs = Date.now() - doneAt;
+
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(hosts.has(leaving?.id)).toBe(true);
+    expect(isKeptPastTwoSeconds).toBe(true);
+    // Removed soon after its last request, not after the 30 s timeout.
+    expect(removedAfterMs).toBeLessThan(3000);
+  });
+
+  it("drains during a rolling update: no request fails while replicas are replaced", async () => {
+    const failures: string[] = [];
+    let isSending = true;
+    let sent = 0;
+    const clients = Array.from({ length: 4 }, async (_, i) => {
+      // Bounded: stops when the rollout is done, and after 3000 requests at the most.
+      while (isSending && sent < 3000) {
+        sent += 1;
+        const path = i === 0 ? "/cgi-bin/slow?ms=1500" : "/";
+        const result = await get(path).catch((error: unknown) => ({
+          status: 0,
+          host: String(error),
+        }));
+        if (result.status !== 200) {
+          failures.push(`${result.status} ${result.host}`);
+        }
+      }
+    });
+    const before = new Set((await rowsOf(db, appId)).map((row) => row.id));
+    await caller.app.update({
+      id: appId,
+      spec: {
+        ...WEB,
+        replicas: 2,
+        env: { ROLLOUT: "2" },
+        lb: { policy: "weighted", weights: [3, 1, 1] },
+      },
+    });
+    await waitFor(
+      "every replica replaced and the old ones drained",
+      async () => {
+        const rows = await rowsOf(db, appId);
+        const isNew = rows.every((row) => !before.has(row.id));
+
+        return rows.length === 2 && isNew && gateway.routeOf(appId)?.backends.length === 2
+          ? true
+          : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 50 },
+    );
+    isSending = false;
+    await Promise.all(clients);
+
+    expect(failures).toEqual([]);
+    expect(sent).toBeGreaterThan(20);
   });
 });

@@ -46,6 +46,8 @@ export type TProxyOptions = {
   log: Logger;
   random?: TRandom;
   ejection?: TEjectionOptions;
+  /** Called when a backend that left the route has nothing in flight any more. */
+  onDrained?: (replicaId: string) => void;
 };
 
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD"]);
@@ -78,6 +80,8 @@ export class AppProxy {
   private readonly server: http.Server | net.Server;
   /** Client sockets of WebSockets and tcp connections: they never end by themselves. */
   private readonly tunnels = new Set<net.Socket>();
+  /** Backends that left the route and still have requests or connections in flight. */
+  private readonly retired = new Set<TBackendState>();
   private lastSampleAt = performance.now();
 
   constructor(
@@ -110,6 +114,16 @@ export class AppProxy {
 
   get mode(): TRoute["mode"] {
     return this.route.mode;
+  }
+
+  /** Requests and connections in flight to one replica, whether in the route or leaving it. */
+  inFlightTo(replicaId: string): number {
+    let count = 0;
+    for (const state of new Set([...this.backends.values(), ...this.retired])) {
+      count += state.backend.replicaId === replicaId ? state.outstanding : 0;
+    }
+
+    return count;
   }
 
   /** The backends that may get new requests now, in slot order. */
@@ -168,6 +182,7 @@ export class AppProxy {
 
   private retire(state: TBackendState): void {
     state.isRetiring = true;
+    this.retired.add(state);
     this.log.info({ replicaId: state.backend.replicaId }, "backend draining");
     this.finishIfDrained(state);
   }
@@ -177,9 +192,12 @@ export class AppProxy {
       return;
     }
     state.agent.destroy();
-    if (this.backends.get(state.backend.replicaId) === state) {
-      this.backends.delete(state.backend.replicaId);
+    const id = state.backend.replicaId;
+    if (this.backends.get(id) === state) {
+      this.backends.delete(id);
     }
+    this.retired.delete(state);
+    this.options.onDrained?.(id);
   }
 
   private release(state: TBackendState): void {
@@ -560,6 +578,7 @@ export class AppProxy {
       state.agent.destroy();
     }
     this.backends.clear();
+    this.retired.clear();
   }
 
   /** Open tunnels (WebSockets, tcp connections) through this listener. */

@@ -297,6 +297,16 @@ async function routeOf(
   };
 }
 
+/** The app's replicas being removed: the gateway reports what it has in flight to them. */
+export async function stoppingReplicaIds(db: PrismaClient, appId: string): Promise<string[]> {
+  const rows = await db.replica.findMany({
+    where: { appId, state: "stopping" },
+    select: { id: true },
+  });
+
+  return rows.map((row) => row.id);
+}
+
 /** The ids of every app, for a full refresh; each is then loaded on its own. */
 export async function listAppIds(db: PrismaClient): Promise<string[]> {
   const apps = await db.app.findMany({ select: { id: true } });

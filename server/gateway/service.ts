@@ -6,6 +6,7 @@ import { LB_MODES, LB_POLICIES } from "@/server/apps/spec";
 import type { TDb } from "@/server/db/types";
 import { BerthError } from "@/server/errors";
 
+import { liveGateways } from "./heartbeat";
 import { GATEWAY_STATS_INTERVAL_MS } from "./index";
 import { routeSpecOf } from "./routes";
 
@@ -37,6 +38,10 @@ export const ZGatewayView = z.object({
   mode: z.enum(LB_MODES).nullable(),
   /** Gateway processes that sent samples recently. */
   gateways: z.number().int(),
+  /** Live gateways that could not open the app's listener, and why. */
+  listenErrors: z.array(
+    z.object({ gateway: z.string(), port: z.number().int(), message: z.string(), since: z.date() }),
+  ),
   replicas: z.array(ZGatewayReplica),
 });
 
@@ -98,7 +103,7 @@ export async function gatewayView(
   }
   const spec = routeSpecOf(app);
   const hasTcp = spec?.ports.some((port) => port.protocol === "tcp") ?? false;
-  const [replicas, rows] = await Promise.all([
+  const [replicas, rows, gatewayRows] = await Promise.all([
     db.replica.findMany({
       where: { appId },
       orderBy: [{ slot: "asc" }, { createdAt: "desc" }],
@@ -107,7 +112,18 @@ export async function gatewayView(
     db.gatewayStat.findMany({
       where: { appId, at: { gte: new Date(now.getTime() - STATS_FRESH_MS) } },
     }),
+    hasTcp ? liveGateways(db) : Promise.resolve([]),
   ]);
+  const listenErrors = gatewayRows.flatMap((gateway) =>
+    gateway.listenErrors
+      .filter((failure) => failure.appId === appId)
+      .map(({ port: failedPort, message, since }) => ({
+        gateway: gateway.id,
+        port: failedPort,
+        message,
+        since,
+      })),
+  );
   const { byReplica, gateways } = mergeSamples(rows);
   const port = hasTcp ? app.gatewayPort : null;
   const host = address.includes(":") ? `[${address}]` : address;
@@ -119,6 +135,7 @@ export async function gatewayView(
     policy: hasTcp ? (spec?.lb.policy ?? null) : null,
     mode: hasTcp ? (spec?.lb.mode ?? null) : null,
     gateways,
+    listenErrors,
     replicas: replicas.map((replica) => {
       const stats = byReplica.get(replica.id);
 

@@ -56,6 +56,7 @@ const TABLES = [
   "WebhookDelivery",
   "GatewayStat",
   "WebhookAttempt",
+  "GatewayProcess",
 ];
 
 export function testEnv(overrides: Record<string, string> = {}): TEnv {
