@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 
 import {
   formatBytes,
+  formatCpuPercent,
   formatCpus,
+  formatLogTime,
+  formatRate,
   formatDateTime,
   formatPort,
   formatRelativeTime,
@@ -37,6 +40,25 @@ describe("formatCpus", () => {
     expect(formatCpus(0.5)).toBe("0.5 CPU");
     expect(formatCpus(1.25)).toBe("1.25 CPUs");
     expect(formatCpus(-2)).toBe("—");
+  });
+});
+
+describe("formatCpuPercent and formatRate", () => {
+  it("keeps one decimal below ten percent and none above", () => {
+    expect(formatCpuPercent(0.42)).toBe("0.4 %");
+    expect(formatCpuPercent(12.6)).toBe("13 %");
+    expect(formatCpuPercent(230)).toBe("230 %");
+  });
+
+  it("writes byte rates per second in binary units", () => {
+    expect(formatRate(1536.4)).toBe("1.5 KiB/s");
+    expect(formatRate(0)).toBe("0 B/s");
+  });
+});
+
+describe("formatLogTime", () => {
+  it("shows local time to the millisecond", () => {
+    expect(formatLogTime(new Date(2026, 11, 3, 14, 3, 7, 5))).toBe("14:03:07.005");
   });
 });
 

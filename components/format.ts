@@ -1,6 +1,7 @@
 /**
- * Formatting helpers shared by every page: bytes, CPUs, relative times, ports. Pure functions,
- * so they render the same on every screen and are unit tested in format.test.ts.
+ * Formatting helpers shared by every page: bytes, CPUs and CPU use, rates, clock and relative
+ * times, ports. Pure functions, so they render the same on every screen and are unit tested
+ * in format.test.ts.
  */
 
 const BYTE_UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"] as const;
@@ -42,6 +43,37 @@ export function formatCpus(cpus: number): string {
   return `${text} ${cpus > 1 ? "CPUs" : "CPU"}`;
 }
 
+/** CPU in percent of one core: "12 %", "0.4 %", "230 %". */
+export function formatCpuPercent(percent: number): string {
+  const digits = percent < 10 ? 1 : 0;
+
+  return `${percent.toFixed(digits)} %`;
+}
+
+/** Bytes per second: "1.5 KiB/s". */
+export function formatRate(bytesPerSecond: number): string {
+  return `${formatBytes(Math.round(bytesPerSecond))}/s`;
+}
+
+/** A chart's clock: hours, minutes and seconds; day and month instead of seconds for days. */
+export function formatClock(at: Date, withDate: boolean): string {
+  return at.toLocaleString(undefined, {
+    hour: "2-digit",
+    minute: "2-digit",
+    second: withDate ? undefined : "2-digit",
+    day: withDate ? "numeric" : undefined,
+    month: withDate ? "short" : undefined,
+  });
+}
+
+/** Local wall-clock time with milliseconds, e.g. 14:03:07.125, for log lines. */
+export function formatLogTime(at: Date): string {
+  return (
+    `${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}` +
+    `.${pad(at.getMilliseconds(), 3)}`
+  );
+}
+
 /**
  * How long ago `at` was, seen from `now`: "just now", "12 s ago", "5 min ago", "3 h ago",
  * "2 d ago", then the date. Times slightly in the future (clock skew) read as "just now".
@@ -67,8 +99,8 @@ export function formatRelativeTime(at: Date, now: Date): string {
   return formatDateTime(at);
 }
 
-function pad(value: number): string {
-  return value.toString().padStart(2, "0");
+function pad(value: number, width = 2): string {
+  return value.toString().padStart(width, "0");
 }
 
 /** "2026-12-03 16:07:35" in local time: sortable, unambiguous, the same in every locale. */

@@ -2,11 +2,12 @@
 
 import { useLayoutEffect, useRef, useState } from "react";
 
+import { formatLogTime } from "@/components/format";
 import { Button } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
 import type { TLogLine } from "@/server/logs/schema";
 
-import { formatLogTime, replicaTag } from "./format";
+import { replicaTag } from "./format";
 
 /** Within this many pixels of the bottom counts as at the bottom: following continues. */
 const FOLLOW_SLACK_PX = 24;

@@ -1,37 +1,36 @@
 "use client";
 
 import { type ReactNode, useState } from "react";
-import {
-  Area,
-  AreaChart,
-  CartesianGrid,
-  Line,
-  LineChart,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from "recharts";
 
-import { formatBytes } from "@/components/format";
+import {
+  type TMark,
+  type TTimeSeries,
+  TimeSeriesChart,
+} from "@/components/charts/time-series-chart";
+import { formatBytes, formatClock, formatCpuPercent, formatRate } from "@/components/format";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
 
-import { formatClock, formatCpuPercent, formatRate } from "./format-stats";
-import { CHART_RANGES, RANGE_LABELS, type TChartPoint, type TChartRange } from "./stat-series";
+import {
+  CHART_RANGES,
+  RANGE_LABELS,
+  type TChartPoint,
+  type TChartRange,
+  liveTimesOf,
+} from "./stat-series";
 import { type TStatScope, useStatSeries } from "./use-stat-series";
 
 const CHART_HEIGHT_PX = 160;
 const LONG_RANGES = new Set<TChartRange>(["24h", "7d"]);
+/**
+ * The times of the newest live points drawn are written on the point counter (data-live-at),
+ * so a browser test can tell every pushed point that was drawn, also several in one render.
+ */
+const LIVE_TIMES_SHOWN = 60;
 
-type TRow = { t: number } & Omit<TChartPoint, "at">;
-
-/** Lines to mark on a chart: a node's capacity or reservations, a container's limit. */
-export type TMark = { label: string; value: number; tone: "danger" | "warn" };
-
-type TSeries = { key: keyof Omit<TChartPoint, "at">; name: string; color: string };
+type TKey = keyof Omit<TChartPoint, "at">;
+type TRow = { t: number } & Record<TKey, number>;
 
 function ChartFrame({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -45,80 +44,24 @@ function ChartFrame({ title, children }: { title: string; children: ReactNode })
 type TChartProps = {
   title: string;
   rows: TRow[];
-  series: TSeries[];
+  series: TTimeSeries<TKey>[];
   format: (value: number) => string;
   isLong: boolean;
   isArea?: boolean;
   marks?: TMark[];
 };
 
-function StatChart({ title, rows, series, format, isLong, isArea, marks = [] }: TChartProps) {
-  const Chart = isArea ? AreaChart : LineChart;
-  const axes = (
-    <>
-      <CartesianGrid stroke="var(--color-line)" strokeDasharray="3 3" />
-      <XAxis
-        dataKey="t"
-        type="number"
-        scale="time"
-        domain={["dataMin", "dataMax"]}
-        tickFormatter={(t: number) => formatClock(new Date(t), isLong)}
-        tick={{ fontSize: 11, fill: "var(--color-muted)" }}
-        minTickGap={40}
-      />
-      <YAxis
-        tickFormatter={format}
-        width={64}
-        tick={{ fontSize: 11, fill: "var(--color-muted)" }}
-      />
-      <Tooltip
-        labelFormatter={(t) => formatClock(new Date(Number(t)), isLong)}
-        formatter={(value) => format(Number(value))}
-        contentStyle={{ fontSize: 12 }}
-      />
-      {marks.map((mark) => (
-        <ReferenceLine
-          key={mark.label}
-          y={mark.value}
-          stroke={`var(--color-${mark.tone})`}
-          strokeDasharray="4 4"
-          label={{ value: mark.label, fontSize: 10, fill: "var(--color-muted)" }}
-          ifOverflow="extendDomain"
-        />
-      ))}
-    </>
-  );
-
+function StatChart({ title, rows, series, format, isLong, isArea, marks }: TChartProps) {
   return (
     <ChartFrame title={title}>
-      <ResponsiveContainer width="100%" height="100%">
-        <Chart data={rows} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
-          {axes}
-          {series.map((s) =>
-            isArea ? (
-              <Area
-                key={s.key}
-                dataKey={s.key}
-                name={s.name}
-                stroke={s.color}
-                fill={s.color}
-                fillOpacity={0.15}
-                isAnimationActive={false}
-                dot={false}
-              />
-            ) : (
-              <Line
-                key={s.key}
-                dataKey={s.key}
-                name={s.name}
-                stroke={s.color}
-                isAnimationActive={false}
-                dot={false}
-              />
-            ),
-          )}
-        </Chart>
-      </ResponsiveContainer>
+      <TimeSeriesChart
+        rows={rows}
+        series={series}
+        formatValue={format}
+        formatTime={(t) => formatClock(new Date(t), isLong)}
+        isArea={isArea}
+        marks={marks}
+      />
     </ChartFrame>
   );
 }
@@ -180,7 +123,10 @@ type TCapacity = {
 };
 
 /** A node's capacity and reservations as lines; a container's memory limit otherwise. */
-function marksOf(capacity: TCapacity | undefined, limitBytes: number | undefined) {
+function marksOf(
+  capacity: TCapacity | undefined,
+  limitBytes: number | undefined,
+): { cpu: TMark[]; memory: TMark[] } {
   if (capacity) {
     return {
       cpu: [
@@ -210,6 +156,7 @@ export function StatCharts({ scope, id, title = "Resource use" }: TStatChartsPro
   const rows: TRow[] = points.map(({ at, ...rest }) => ({ t: at.getTime(), ...rest }));
   const isLong = LONG_RANGES.has(range);
   const marks = marksOf(history.data?.capacity, points.at(-1)?.memoryLimitBytes);
+  const liveTimes = liveTimesOf(points, history.data?.points ?? [], LIVE_TIMES_SHOWN);
 
   return (
     <Panel
@@ -217,7 +164,13 @@ export function StatCharts({ scope, id, title = "Resource use" }: TStatChartsPro
       description={
         <span className="flex flex-wrap items-center gap-2">
           <LiveBadge isStale={isStale} status={streamStatus} />
-          <span data-testid="stats-point-count">{rows.length} points</span>
+          <span
+            data-testid="stats-point-count"
+            data-last-at={rows.at(-1)?.t}
+            data-live-at={liveTimes.join(" ")}
+          >
+            {rows.length} points
+          </span>
         </span>
       }
       actions={<RangePicker range={range} onChange={setRange} />}

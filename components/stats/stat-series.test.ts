@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
-import { type TChartPoint, isStale, mergeSeries, pushLive } from "./stat-series";
+import { type TChartPoint, isStale, liveTimesOf, mergeSeries, pushLive } from "./stat-series";
 
 function point(atMs: number, cpuPercent = 1): TChartPoint {
   return {
@@ -74,5 +74,18 @@ describe("isStale", () => {
     expect(isStale([], 0)).toBe(true);
     expect(isStale([point(1000)], 5000)).toBe(false);
     expect(isStale([point(1000)], 7000)).toBe(true);
+  });
+});
+
+describe("liveTimesOf", () => {
+  it("gives the pushed points after the newest stored one, newest max of them", () => {
+    const history = [point(10_000), point(20_000)];
+    const live = [point(18_000), point(21_000), point(22_000), point(23_000)];
+    const merged = mergeSeries(history, live, 30_000, 60_000);
+
+    expect(liveTimesOf(merged, history, 10)).toEqual([21_000, 22_000, 23_000]);
+    expect(liveTimesOf(merged, history, 2)).toEqual([22_000, 23_000]);
+    expect(liveTimesOf(merged, [], 10)).toEqual(merged.map((p) => p.at.getTime()));
+    expect(liveTimesOf(mergeSeries(history, [], 30_000, 60_000), history, 10)).toEqual([]);
   });
 });

@@ -79,6 +79,29 @@ export function mergeSeries(
   return all.length > max ? all.slice(all.length - max) : all;
 }
 
+/**
+ * The times of the drawn points that came live, newest `max` of them: those after the newest
+ * stored point (mergeSeries keeps only those). Stored points that a refetch adds are not
+ * among them, so a watcher can tell each pushed point from the history under it.
+ */
+export function liveTimesOf(
+  merged: readonly TChartPoint[],
+  history: readonly TChartPoint[],
+  max: number,
+): number[] {
+  const lastStored = history.at(-1)?.at.getTime() ?? Number.NEGATIVE_INFINITY;
+  const times: number[] = [];
+  for (let i = merged.length - 1; i >= 0 && times.length < max; i -= 1) {
+    const at = (merged[i] as TChartPoint).at.getTime();
+    if (at <= lastStored) {
+      break;
+    }
+    times.push(at);
+  }
+
+  return times.reverse();
+}
+
 /** Live is stale when no point came for this long (the engine sends one a second). */
 export const STALE_AFTER_MS = 5000;
 
