@@ -3,6 +3,7 @@
 import Link from "next/link";
 
 import type { TRouterOutputs } from "@/components/trpc/client";
+import { CurrentCpu, CurrentMemory } from "@/components/stats/current-stats";
 import { Badge, type TTone } from "@/components/ui/badge";
 import { Cell, HeadCell, Table } from "@/components/ui/data-table";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -98,6 +99,8 @@ function ContainerTable({ rows }: { rows: readonly TContainerRowView[] }) {
           <HeadCell>State</HeadCell>
           <HeadCell>Status</HeadCell>
           <HeadCell>Ports</HeadCell>
+          <HeadCell className="text-right">CPU</HeadCell>
+          <HeadCell className="text-right">Memory</HeadCell>
           <HeadCell>App</HeadCell>
         </>
       }
@@ -130,12 +133,30 @@ function ContainerTable({ rows }: { rows: readonly TContainerRowView[] }) {
           <Cell>
             <Ports row={row} />
           </Cell>
+          <Cell className="text-right whitespace-nowrap tabular-nums">
+            <CurrentCpu point={row.usage} missingNote={row.usageNote ?? undefined} />
+          </Cell>
+          <Cell className="text-right whitespace-nowrap tabular-nums">
+            <CurrentMemory point={row.usage} missingNote={row.usageNote ?? undefined} />
+          </Cell>
           <Cell>
             <AppCell row={row} />
           </Cell>
         </tr>
       ))}
     </Table>
+  );
+}
+
+/** A card's CPU and memory line; the dashes say why on hover. */
+function CardUsage({ row }: { row: TContainerRowView }) {
+  const note = row.usageNote ?? undefined;
+
+  return (
+    <p className="text-xs text-muted tabular-nums">
+      CPU <CurrentCpu point={row.usage} missingNote={note} /> · memory{" "}
+      <CurrentMemory point={row.usage} missingNote={note} />
+    </p>
   );
 }
 
@@ -158,6 +179,7 @@ function ContainerCard({ row }: { row: TContainerRowView }) {
         on <NodeLink row={row} /> · {row.status}
       </p>
       {row.ports.length > 0 ? <Ports row={row} /> : null}
+      {row.state === "running" ? <CardUsage row={row} /> : null}
       {row.app || row.isBerth ? (
         <p className="text-xs">
           <span className="text-muted">App </span>

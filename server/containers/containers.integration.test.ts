@@ -25,6 +25,8 @@ const DEAD_ENDPOINT = "tcp://127.0.0.9:1";
 let db: PrismaClient;
 let viewer: ReturnType<typeof callerFor>;
 let appId: string;
+let replicaContainerId: string;
+let labNodeId: string;
 const created: { k: number; id: string }[] = [];
 
 function labDocker(k: number) {
@@ -96,7 +98,8 @@ beforeAll(async () => {
 
   await demoContainer(1, `${TAG}-web-a`, { hostPort: 18391 });
   await demoContainer(2, `${TAG}-web-b`, { isStopped: true });
-  await demoContainer(3, `${TAG}-replica`, {
+  labNodeId = (await db.node.findUniqueOrThrow({ where: { name: "lab-3" } })).id;
+  replicaContainerId = await demoContainer(3, `${TAG}-replica`, {
     labels: {
       [LABEL_APP]: app.id,
       [LABEL_REVISION]: stored.currentRevisionId ?? "",
@@ -158,6 +161,47 @@ describe("the container list across nodes", () => {
       app: { id: appId, name: `${TAG}-shop` },
     });
     expect(row?.replicaId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("shows a replica's newest stats sample, and why other containers have none", async () => {
+    const sample = (secondsAgo: number, cpuPercent: number, memoryBytes: bigint) => ({
+      at: new Date(Math.floor(Date.now() / 10_000) * 10_000 - secondsAgo * 1000),
+      resolution: 10,
+      appId,
+      nodeId: labNodeId,
+      containerId: replicaContainerId,
+      cpuPercent,
+      memoryBytes,
+      memoryLimitBytes: 4n * memoryBytes,
+      netRxBps: 0,
+      netTxBps: 0,
+      blockReadBps: 0,
+      blockWriteBps: 0,
+    });
+    await db.statSample.createMany({
+      data: [sample(10, 3, 1024n), sample(0, 42.5, 3n * 1024n * 1024n)],
+    });
+    const byName = new Map(
+      (await viewer.container.list({ query: TAG })).rows.map((row) => [row.name, row]),
+    );
+
+    expect(byName.get(`${TAG}-replica`)?.usage).toMatchObject({
+      cpuPercent: 42.5,
+      memoryBytes: 3 * 1024 * 1024,
+      memoryPercent: 25,
+    });
+    expect(byName.get(`${TAG}-replica`)?.usageNote).toBeNull();
+    expect(byName.get(`${TAG}-web-a`)).toMatchObject({ usage: null });
+    expect(byName.get(`${TAG}-web-a`)?.usageNote).toMatch(/samples its own replicas only/);
+    expect(byName.get(`${TAG}-web-b`)).toMatchObject({ usage: null, usageNote: "Not running" });
+
+    // A sample older than three rounds is not "current".
+    await db.statSample.deleteMany({ where: { containerId: replicaContainerId } });
+    await db.statSample.create({ data: sample(60, 9, 1024n) });
+    const [stale] = (await viewer.container.list({ query: `${TAG}-replica` })).rows;
+
+    expect(stale?.usage).toBeNull();
+    expect(stale?.usageNote).toMatch(/No stats sample yet/);
   });
 
   it("caps the rows and says so", async () => {

@@ -8,10 +8,13 @@ import {
   capRows,
   filterRows,
   labelledAppIds,
+  USAGE_NOTES,
   listFailureMessage,
+  sampledContainerIds,
   skippedMessage,
   sortRows,
   toContainerRow,
+  withUsage,
 } from "./rows";
 import { formatPublishedPort, publishedPortsOf } from "./ports";
 
@@ -166,5 +169,43 @@ describe("messages", () => {
         "its containers show again once it answers",
     );
     expect(skippedMessage("n3", null)).toMatch(/^node n3: not listed, it stopped answering/);
+  });
+});
+
+describe("withUsage", () => {
+  const foreignReplica = toContainerRow(
+    N1,
+    summary({
+      id: "eeee5555",
+      name: "elsewhere-0",
+      labels: { [LABEL_APP]: "7a000000-0000-4000-8000-000000000009", [LABEL_REPLICA]: "r-9" },
+    }),
+    APPS,
+  );
+  const rows = [...ROWS, foreignReplica];
+  const at = new Date("2026-01-02T03:04:10Z");
+  const point = { at, cpuPercent: 12.5, memoryBytes: 4096, memoryPercent: 25 };
+
+  it("asks for the running replicas of this installation only", () => {
+    expect(sampledContainerIds(rows)).toEqual(["cccc3333"]);
+  });
+
+  it("shows a replica's newest point and says why the others have none", () => {
+    const shown = withUsage(rows, new Map([["cccc3333", { ...point, memoryLimitBytes: 1 }]]));
+    const byId = new Map(shown.map((row) => [row.id, row]));
+
+    expect(byId.get("cccc3333")).toMatchObject({ usage: point, usageNote: null });
+    expect(byId.get("aaaa1111")).toMatchObject({ usage: null, usageNote: USAGE_NOTES.notRunning });
+    expect(byId.get("bbbb2222")).toMatchObject({ usage: null, usageNote: USAGE_NOTES.notSampled });
+    expect(byId.get("eeee5555")?.usageNote).toBe(USAGE_NOTES.otherInstallation);
+  });
+
+  it("says a replica has no sample yet rather than showing zero", () => {
+    const [replica] = withUsage(
+      ROWS.filter((row) => row.id === "cccc3333"),
+      new Map(),
+    );
+
+    expect(replica).toMatchObject({ usage: null, usageNote: USAGE_NOTES.noSample });
   });
 });

@@ -48,7 +48,53 @@ export function toContainerRow(
     app: appId === undefined ? null : (apps.get(appId) ?? null),
     replicaId: labels[LABEL_REPLICA] ?? null,
     revisionId: labels[LABEL_REVISION] ?? null,
+    usage: null,
+    usageNote: null,
   };
+}
+
+/** A container's newest stats point, as the list shows it. */
+export type TUsagePoint = {
+  at: Date;
+  cpuPercent: number;
+  memoryBytes: number;
+  memoryPercent: number;
+};
+
+export const USAGE_NOTES = {
+  notRunning: "Not running",
+  notSampled: "Berth samples its own replicas only; docker stats on the node shows this container",
+  otherInstallation: "A replica of another Berth installation: it is sampled there",
+  noSample: "No stats sample yet: the collector reads each replica every 10 s",
+} as const;
+
+/** The containers whose usage Berth can know: running replicas of this installation's apps. */
+export function sampledContainerIds(rows: readonly TContainerRow[]): string[] {
+  return rows.filter((row) => row.state === "running" && row.app).map((row) => row.id);
+}
+
+/** Each row with its usage, or a note that says why it has none. */
+export function withUsage(
+  rows: readonly TContainerRow[],
+  points: ReadonlyMap<string, TUsagePoint>,
+): TContainerRow[] {
+  return rows.map((row) => {
+    const point = points.get(row.id);
+    if (row.state !== "running") {
+      return { ...row, usage: null, usageNote: USAGE_NOTES.notRunning };
+    }
+    if (!row.app) {
+      const note = row.isBerth ? USAGE_NOTES.otherInstallation : USAGE_NOTES.notSampled;
+
+      return { ...row, usage: null, usageNote: note };
+    }
+    if (!point) {
+      return { ...row, usage: null, usageNote: USAGE_NOTES.noSample };
+    }
+    const { at, cpuPercent, memoryBytes, memoryPercent } = point;
+
+    return { ...row, usage: { at, cpuPercent, memoryBytes, memoryPercent }, usageNote: null };
+  });
 }
 
 function matchesWord(row: TContainerRow, word: string): boolean {

@@ -51,6 +51,18 @@ export const ZContainerRow = z.object({
   app: z.object({ id: z.string(), name: z.string() }).nullable(),
   replicaId: z.string().nullable(),
   revisionId: z.string().nullable(),
+  /** Current CPU and memory: a replica of this installation's newest stats point. */
+  usage: z
+    .object({
+      at: z.date(),
+      /** In percent of one core. */
+      cpuPercent: z.number(),
+      memoryBytes: z.number(),
+      memoryPercent: z.number(),
+    })
+    .nullable(),
+  /** Why there is no usage (not running, not sampled by Berth, no sample yet). */
+  usageNote: z.string().nullable(),
 });
 
 export type TContainerRow = z.infer<typeof ZContainerRow>;

@@ -8,19 +8,25 @@ import type { Logger } from "pino";
 import type { Node, PrismaClient } from "@/server/db/generated/client";
 import { type TContainerSummary, engineClient, listContainers } from "@/server/docker/engine";
 import { engineTargetOf } from "@/server/nodes/service";
+import { liveStatsHub } from "@/server/stats/live-hub";
+import { currentStatsOfContainers } from "@/server/stats/service";
 
 import {
   capRows,
   filterRows,
   labelledAppIds,
   listFailureMessage,
+  sampledContainerIds,
   skippedMessage,
   sortRows,
   toContainerRow,
+  type TUsagePoint,
+  withUsage,
 } from "./rows";
 import {
   MAX_CONTAINER_ROWS,
   type TContainerList,
+  type TContainerRow,
   type TContainerListInput,
   type TNodeListing,
 } from "./schema";
@@ -56,6 +62,31 @@ async function listNode(node: Node, timeoutMs: number, log?: Logger): Promise<TN
       summaries: [],
     };
   }
+}
+
+/** A live 1 s point stands in for the stored one while it is at most this old. */
+const LIVE_POINT_FRESH_MS = 2500;
+
+/**
+ * The newest point of each running replica container: the stored 10 s sample, or the live
+ * point of a stream this process has open (someone is watching its chart) when that is newer.
+ * No engine is asked: reading the stats of every listed container on every refresh is what
+ * the collector exists to avoid.
+ */
+async function usagePoints(db: PrismaClient, rows: readonly TContainerRow[]) {
+  const ids = sampledContainerIds(rows);
+  const points: Map<string, TUsagePoint> = await currentStatsOfContainers(db, ids);
+  const now = Date.now();
+  for (const id of ids) {
+    const live = liveStatsHub().latest(id);
+    const stored = points.get(id);
+    const isFresh = live && now - live.at.getTime() <= LIVE_POINT_FRESH_MS;
+    if (live && isFresh && (!stored || live.at > stored.at)) {
+      points.set(id, live);
+    }
+  }
+
+  return points;
 }
 
 /** Names of the apps that Berth labels point at, for the ones this installation has. */
@@ -96,9 +127,10 @@ export async function listAllContainers(
   );
   const matched = sortRows(filterRows(rows, input.query, input.state));
   const capped = capRows(matched, options.maxRows ?? MAX_CONTAINER_ROWS);
+  const points = await usagePoints(db, capped.rows);
 
   return {
-    rows: capped.rows,
+    rows: withUsage(capped.rows, points),
     total: matched.length,
     isTruncated: capped.isTruncated,
     nodes: results.map((result) => result.listing),

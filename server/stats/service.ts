@@ -182,6 +182,32 @@ export async function currentStats(
   return Object.fromEntries(rows.map((row) => [row.key, pointOfRow(row, limits.get(row.key))]));
 }
 
+/**
+ * The newest 10 s sample of each container, at most CURRENT_WITHIN_MS old, by container id:
+ * for lists of containers, where a container may be any replica's (or none's).
+ */
+export async function currentStatsOfContainers(
+  db: PrismaClient,
+  containerIds: string[],
+  now = new Date(),
+): Promise<Map<string, TStatPoint>> {
+  if (containerIds.length === 0) {
+    return new Map();
+  }
+  const since = new Date(now.getTime() - CURRENT_WITHIN_MS);
+  const rows = await db.$queryRaw<TSumRow[]>`
+    SELECT DISTINCT ON ("containerId") "containerId" AS key,
+      extract(epoch FROM "at")::float8 AS epoch, "cpuPercent"::float8 AS cpu,
+      "memoryBytes"::float8 AS mem, "memoryLimitBytes"::float8 AS lim, "netRxBps" AS rx,
+      "netTxBps" AS tx, "blockReadBps" AS br, "blockWriteBps" AS bw
+    FROM "StatSample"
+    WHERE "resolution" = ${SAMPLE_RESOLUTION_SEC} AND "at" >= ${epochSql(since)}
+      AND "containerId" = ANY(${containerIds}::text[])
+    ORDER BY "containerId", "at" DESC`;
+
+  return new Map(rows.map((row) => [row.key, pointOfRow(row)]));
+}
+
 /** Fails with NOT_FOUND when the target names nothing, so a typo is not an empty chart. */
 export async function requireTarget(db: PrismaClient, target: TStatTarget): Promise<void> {
   const where = { where: { id: target.id }, select: { id: true } };
