@@ -1,6 +1,7 @@
 /**
  * Hostile and broken app specs sent over HTTP, as a script or a buggy form would: each is
- * refused with a field error, no stack trace, and nothing written.
+ * refused with a field error, no stack trace, and nothing written. An app already running
+ * on the lab keeps its spec, revisions and replicas through every refused update and scale.
  */
 import { TRPCClientError } from "@trpc/client";
 import { TRPCError } from "@trpc/server";
@@ -15,6 +16,10 @@ import {
   openTestDb,
   startTestApi,
 } from "@/server/test/harness";
+import { removeAllBerthContainers, startTestController } from "@/server/test/lab";
+import { labEndpoint } from "@/server/test/config";
+import { waitForReady } from "@/server/test/replicas";
+import type { TController } from "@/server/controller";
 
 import { MIB_BYTES } from "./spec";
 
@@ -25,10 +30,10 @@ let operator: ReturnType<typeof callerFor>;
 
 type TFailure = { code: string; message: string; fieldErrors: Record<string, string[]> };
 
-async function createFailure(input: unknown): Promise<TFailure> {
+/** The refusal of a call that must fail, as the HTTP client sees it (never a stack trace). */
+async function refusalOf(what: string, call: () => Promise<unknown>): Promise<TFailure> {
   try {
-    // Deliberately unchecked input: this is what a hostile or buggy client sends.
-    await client.app.create.mutate(input as never);
+    await call();
   } catch (error) {
     if (error instanceof TRPCClientError) {
       const data = error.data as {
@@ -44,7 +49,12 @@ async function createFailure(input: unknown): Promise<TFailure> {
     }
     throw error;
   }
-  throw new Error("app.create accepted bad input");
+  throw new Error(`${what} accepted bad input`);
+}
+
+async function createFailure(input: unknown): Promise<TFailure> {
+  // Deliberately unchecked input: this is what a hostile or buggy client sends.
+  return refusalOf("app.create", () => client.app.create.mutate(input as never));
 }
 
 async function expectNothingStored() {
@@ -162,5 +172,152 @@ describe("creating an app with bad input over HTTP", () => {
 
     expect(app.revision.number).toBe(1);
     expect(await db.app.count()).toBe(1);
+  });
+});
+
+describe("updating and scaling a running app with bad input over HTTP", () => {
+  const STEADY = { name: "steady", image: "berth-demo/web:1", replicas: 2 };
+  let controller: TController;
+  let appId = "";
+  let before: Awaited<ReturnType<typeof appState>>;
+
+  /** What must not move: the spec and revision, every revision, every replica and event. */
+  async function appState() {
+    const [app, revisions, replicas, events] = await Promise.all([
+      operator.app.get({ id: appId }),
+      db.revision.findMany({
+        where: { appId },
+        orderBy: { number: "asc" },
+        select: { id: true, number: true, spec: true },
+      }),
+      db.replica.findMany({
+        where: { appId },
+        orderBy: { slot: "asc" },
+        select: {
+          id: true,
+          slot: true,
+          revisionId: true,
+          nodeId: true,
+          containerId: true,
+          state: true,
+        },
+      }),
+      db.event.count({ where: { appId } }),
+    ]);
+
+    return { spec: app.spec, revision: app.revision.number, revisions, replicas, events };
+  }
+
+  async function updateFailure(spec: unknown) {
+    return refusalOf("app.update", () => client.app.update.mutate({ id: appId, spec } as never));
+  }
+
+  async function scaleFailure(input: unknown) {
+    return refusalOf("app.scale", () => client.app.scale.mutate(input as never));
+  }
+
+  beforeAll(async () => {
+    await removeAllBerthContainers();
+    for (const k of [1, 2]) {
+      await operator.node.create({ name: `lab-${k}`, endpoint: labEndpoint(k), labels: {} });
+    }
+    controller = startTestController(db);
+    appId = (await client.app.create.mutate(STEADY)).id;
+    await waitForReady(db, appId, 2);
+    before = await appState();
+  });
+
+  afterAll(async () => {
+    await controller.stop();
+    await removeAllBerthContainers();
+  });
+
+  it.each([
+    ["negative replicas", { replicas: -1 }, "spec.replicas", /from 0 to 1000/],
+    [
+      "10^9 MiB of memory",
+      { resources: { memoryRequestBytes: 1e9 * MIB_BYTES } },
+      "spec.resources.memoryRequestBytes",
+      /must be at most 4 TiB/,
+    ],
+    ["a name with ;", { name: "steady;rm -rf /" }, "spec.name", /./],
+    ["a name with ../", { name: "../steady" }, "spec.name", /./],
+    ["replicas as text", { replicas: "3" }, "spec.replicas", /whole number/],
+    ["an image as a number", { image: 42 }, "spec.image", /image reference/],
+    ["ports as text", { ports: "80" }, "spec.ports", /./],
+  ])("refuses an update with %s, naming the field", async (_what, change, field, message) => {
+    const failure = await updateFailure({ ...STEADY, ...change });
+
+    expect(failure.code).toBe("BAD_REQUEST");
+    expect(failure.fieldErrors[field]?.[0]).toMatch(message);
+    expect(await appState()).toEqual(before);
+  });
+
+  it.each(["A;B", "../etc", "PATH=x"])("refuses an env name %s, naming it", async (name) => {
+    const failure = await updateFailure({ ...STEADY, env: { [name]: "1" } });
+    const [field, messages] = Object.entries(failure.fieldErrors)[0] ?? [];
+
+    expect(field).toBe(`spec.env.${name}`);
+    expect(messages?.[0]).toMatch(/is not a valid name/);
+    expect(await appState()).toEqual(before);
+  });
+
+  it("refuses an unknown constraint operator in an update", async () => {
+    const constraints = [{ key: "zone", operator: "=~", value: "eu" }];
+    const failure = await updateFailure({ ...STEADY, placement: { constraints } });
+    const [field, messages] = Object.entries(failure.fieldErrors)[0] ?? [];
+
+    expect(field).toMatch(/^spec\.placement\.constraints\.0/);
+    expect(messages?.[0]).toMatch(/operator must be one of "==", "!=", "in"/);
+    expect(await appState()).toEqual(before);
+  });
+
+  it("refuses a 5 MB env in an update at the body limit, and on env past it", async () => {
+    const env = { BLOB: "x".repeat(5 * 1000 * 1000) };
+    const failure = await updateFailure({ ...STEADY, env });
+
+    expect(failure.code).toBe("PAYLOAD_TOO_LARGE");
+    const error = await operator.app
+      .update({ id: appId, spec: { ...STEADY, env } })
+      .catch((e: unknown) => e);
+    const cause = (error as TRPCError).cause;
+
+    expect(cause).toBeInstanceOf(ZodError);
+    expect((cause as ZodError).issues.map((issue) => issue.path.join("."))).toEqual([
+      "spec.env.BLOB",
+      "spec.env",
+    ]);
+    expect(await appState()).toEqual(before);
+  });
+
+  it.each([
+    ["negative replicas", { replicas: -1 }, "replicas", /from 0 to 1000/],
+    ["10^9 replicas", { replicas: 1e9 }, "replicas", /from 0 to 1000/],
+    ["replicas as text", { replicas: "3" }, "replicas", /whole number/],
+    ["half a replica", { replicas: 2.5 }, "replicas", /whole number/],
+    ["no replicas", { replicas: null }, "replicas", /whole number/],
+  ])("refuses a scale with %s, naming the field", async (_what, change, field, message) => {
+    const failure = await scaleFailure({ id: appId, ...change });
+
+    expect(failure.code).toBe("BAD_REQUEST");
+    expect(failure.fieldErrors[field]?.[0]).toMatch(message);
+    expect(await appState()).toEqual(before);
+  });
+
+  it("refuses a scale of a path instead of an app id, and an unknown field", async () => {
+    const byPath = await scaleFailure({ id: "../../etc/passwd", replicas: 1 });
+
+    expect(byPath.fieldErrors.id?.[0]).toMatch(/must be an app id/);
+    const extra = await scaleFailure({ id: appId, replicas: 1, force: true });
+
+    expect(Object.values(extra.fieldErrors)[0]?.[0]).toMatch(/unknown field "force"/);
+    expect(await appState()).toEqual(before);
+  });
+
+  it("still takes a good scale afterwards", async () => {
+    const app = await client.app.scale.mutate({ id: appId, replicas: 1 });
+
+    expect(app.spec.replicas).toBe(1);
+    expect(app.revision.number).toBe(before.revision + 1);
   });
 });

@@ -185,7 +185,7 @@ function quoteList(values: readonly string[]): string {
  * A strict object whose own messages list what is allowed: an unknown field is named with the
  * fields that exist, and a non-object is refused as such.
  */
-function strictObject<T extends z.ZodRawShape>(shape: T) {
+export function strictObject<T extends z.ZodRawShape>(shape: T) {
   const allowed = Object.keys(shape).join(", ");
 
   return z.strictObject(shape, {

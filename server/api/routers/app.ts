@@ -9,7 +9,7 @@ import {
 } from "@/server/apps/service";
 import * as apps from "@/server/apps/service";
 import { ZDryRunResult, ZWhatIfResult, dryRun, whatIf } from "@/server/apps/snapshot";
-import { MAX_REPLICAS, ZAppSpec } from "@/server/apps/spec";
+import { MAX_REPLICAS, ZAppSpec, strictObject } from "@/server/apps/spec";
 import { ZReplicaView, listReplicas } from "@/server/apps/status";
 import type { TActor, TPrincipal } from "@/server/auth/principal";
 import { subscribeChanges } from "@/server/bus";
@@ -66,7 +66,7 @@ export const appRouter = createTRPCRouter({
 
   /** Without an id, the app is the one the spec names. Masked secrets keep their values. */
   update: operatorProcedure
-    .input(z.strictObject({ id: z.uuid("must be an app id").optional(), spec: ZAppSpec }))
+    .input(strictObject({ id: z.uuid("must be an app id").optional(), spec: ZAppSpec }))
     .output(ZAppView)
     .mutation(({ ctx, input }) => {
       const ref = input.id ? { id: input.id } : { name: input.spec.name };
@@ -75,12 +75,12 @@ export const appRouter = createTRPCRouter({
     }),
 
   scale: operatorProcedure
-    .input(z.strictObject({ id: z.uuid("must be an app id"), replicas: ZReplicaCount }))
+    .input(strictObject({ id: z.uuid("must be an app id"), replicas: ZReplicaCount }))
     .output(ZAppView)
     .mutation(({ ctx, input }) => apps.scaleApp(ctx.db, input.id, input.replicas, authorOf(ctx))),
 
   rollback: operatorProcedure
-    .input(z.strictObject({ id: z.uuid("must be an app id"), toRevision: ZRevisionNumber }))
+    .input(strictObject({ id: z.uuid("must be an app id"), toRevision: ZRevisionNumber }))
     .output(ZAppView)
     .mutation(({ ctx, input }) =>
       apps.rollbackApp(ctx.db, input.id, input.toRevision, authorOf(ctx)),
