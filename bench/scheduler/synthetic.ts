@@ -101,6 +101,7 @@ export function drawArrivals(
 export function specOf(arrival: TArrival, strategy: "binpack" | "spread"): TAppSpec {
   return {
     appId: arrival.appId,
+    appName: arrival.appId,
     cpuMillis: arrival.size.cpuMillis,
     memoryBytes: arrival.size.memoryBytes,
     hostPorts: [],

@@ -99,6 +99,50 @@ describe("dry runs over the lab", () => {
   });
 });
 
+describe("scale previews", () => {
+  afterAll(async () => {
+    // Later tests count every holding replica in the snapshot.
+    await db.replica.deleteMany({ where: { app: { name: "one-each" } } });
+  });
+
+  it("previews a scale up: running replicas stay, only the new slots are placed", async () => {
+    const placement = { strategy: "spread" as const, maxPerNode: 1 };
+    const app = await operator.app.create({
+      name: "one-each",
+      image: "berth-demo/web:1",
+      replicas: 2,
+      placement,
+    });
+    await addReplica(app.id, "lab-1", 0, "running");
+    await addReplica(app.id, "lab-2", 1, "running");
+    const result = await viewer.app.dryRun({ appId: app.id, replicas: 4 });
+
+    expect(result.replicas).toBe(4);
+    expect(result.kept.map((r) => [r.slot, r.nodeName])).toEqual([
+      [0, "lab-1"],
+      [1, "lab-2"],
+    ]);
+    expect(result.placements.map((p) => [p.slot, p.nodeName])).toEqual([[2, "lab-3"]]);
+    expect(result.unplaced.map((u) => u.slot)).toEqual([3]);
+    // The reason names the app, not its id.
+    expect(result.unplaced[0]?.message).toBe("0 of 3 nodes fit: 3 already run 1 of one-each (max)");
+    expect(result.removed).toEqual([]);
+    expect(await db.revision.count({ where: { appId: app.id } })).toBe(1);
+  });
+
+  it("previews a scale down: which slots go, from which nodes", async () => {
+    const app = await db.app.findUniqueOrThrow({ where: { name: "one-each" } });
+    const result = await viewer.app.dryRun({ appId: app.id, replicas: 1 });
+
+    expect(result.kept.map((r) => [r.slot, r.nodeName])).toEqual([[0, "lab-1"]]);
+    expect(result.removed.map((r) => [r.slot, r.nodeName, r.state])).toEqual([
+      [1, "lab-2", "running"],
+    ]);
+    expect(result.placements).toEqual([]);
+    expect(result.unplaced).toEqual([]);
+  });
+});
+
 describe("the snapshot and what-if", () => {
   let webId: string;
 

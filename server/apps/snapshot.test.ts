@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 
 import { planPlacement } from "@/server/scheduler";
 
+import { toDryRunResult } from "./dry-run";
 import {
   hostPortsOf,
-  toDryRunResult,
   toSchedulerNode,
   toSchedulerSpec,
   toSnapshotReplica,
@@ -24,6 +24,9 @@ const NODE_ROW = {
   labels: { zone: "eu" },
   cpus: 4,
   memoryBytes: BigInt(8 * GIB_BYTES),
+  advertiseAddress: "127.0.0.2",
+  images: ["berth-demo/web:1"],
+  foreignHostPorts: [],
 };
 
 describe("toSchedulerNode", () => {
@@ -49,6 +52,32 @@ describe("toSchedulerNode", () => {
     expect(node.status).toBe("unreachable");
     expect(node.availability).toBe("draining");
     expect(node.labels).toEqual({});
+  });
+});
+
+describe("toSchedulerNode with the node's inventory", () => {
+  it("matches the stored image references however a spec spells them", () => {
+    const node = toSchedulerNode({ ...NODE_ROW, images: ["nginx:latest", "<none>:<none>"] });
+
+    expect(node.images).toEqual(new Set(["docker.io/library/nginx:latest"]));
+  });
+
+  it("adds ports foreign containers hold on every address or the node's own", () => {
+    const foreignHostPorts = [
+      { protocol: "tcp", port: 9000, hostIp: "0.0.0.0", container: "grafana" },
+      { protocol: "udp", port: 53, hostIp: "127.0.0.2", container: "dns" },
+      // Bound on another of the host's addresses: no conflict where Berth publishes.
+      { protocol: "tcp", port: 5432, hostIp: "127.0.0.9", container: "pg" },
+    ];
+    const node = toSchedulerNode({ ...NODE_ROW, foreignHostPorts }, { tcp: [8080], udp: [] });
+
+    expect(node.usedHostPorts).toEqual({ tcp: [8080, 9000], udp: [53] });
+  });
+
+  it("reads a malformed stored inventory as holding no ports", () => {
+    const node = toSchedulerNode({ ...NODE_ROW, foreignHostPorts: { port: "x" } });
+
+    expect(node.usedHostPorts).toEqual({ tcp: [], udp: [] });
   });
 });
 
@@ -110,7 +139,7 @@ describe("toSnapshotReplica and toSchedulerSpec", () => {
   });
 
   it("maps anti-affinity names to app ids and leaves out apps that do not exist", () => {
-    const request = toSchedulerSpec("a1", web, new Map([["db", "a2"]]));
+    const request = toSchedulerSpec("a1", web, new Map([["db", "a2"]]), true);
 
     expect(request.placement).toEqual({
       strategy: "binpack",
@@ -123,8 +152,15 @@ describe("toSnapshotReplica and toSchedulerSpec", () => {
     expect(request.canPull).toBe(true);
   });
 
+  it("names the app and passes on whether nodes may pull", () => {
+    const request = toSchedulerSpec("a1", web, new Map(), false);
+
+    expect(request.appName).toBe("web");
+    expect(request.canPull).toBe(false);
+  });
+
   it("gives null for rules left out", () => {
-    const request = toSchedulerSpec("a1", spec(), new Map());
+    const request = toSchedulerSpec("a1", spec(), new Map(), true);
 
     expect(request.placement.maxPerNode).toBeNull();
     expect(request.placement.spreadBy).toBeNull();
@@ -139,7 +175,7 @@ describe("toDryRunResult", () => {
   const names = new Map(nodes.map((node) => [node.id, node.name]));
 
   it("names the nodes and keeps one message per replica", () => {
-    const request = { ...toSchedulerSpec("a1", spec(), new Map()), replicas: 3 };
+    const request = { ...toSchedulerSpec("a1", spec(), new Map(), true), replicas: 3 };
     const result = toDryRunResult("web", planPlacement({ nodes, replicas: [] }, request, 1), names);
 
     expect(result.placements.map((p) => p.nodeName).sort()).toEqual(["lab-1", "lab-2", "lab-3"]);
@@ -150,7 +186,7 @@ describe("toDryRunResult", () => {
 
   it("explains a request no node can hold", () => {
     const huge = spec({ resources: { memoryRequestBytes: 64 * GIB_BYTES } });
-    const request = { ...toSchedulerSpec("a1", huge, new Map()), replicas: 2 };
+    const request = { ...toSchedulerSpec("a1", huge, new Map(), true), replicas: 2 };
     const result = toDryRunResult("web", planPlacement({ nodes, replicas: [] }, request, 1), names);
 
     expect(result.placements).toEqual([]);

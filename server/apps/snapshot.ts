@@ -1,25 +1,25 @@
 /**
- * The bridge from the database to the pure scheduler: builds a `TSnapshot` from nodes,
- * replicas and revisions, and answers "where would this go?" (dry run) and "what if this node
- * died?" without changing anything.
+ * The bridge from the database to the pure scheduler: builds a `TSnapshot` from nodes (with
+ * their inventories), replicas and revisions, and answers "what if this node died?" without
+ * changing anything. Dry runs are in `dry-run.ts`.
  *
- * Sections: 1 pure conversions, 2 reading the database, 3 dry run and what-if, with their
- * views (node names beside ids, so people can read them).
+ * Sections: 1 pure conversions, 2 reading the database, 3 what-if, with its view (node names
+ * beside ids, so people can read them).
  */
 import { z } from "zod";
 
 import type { Node, PrismaClient, ReplicaState, Revision } from "@/server/db/generated/client";
 import type { TDb } from "@/server/db/types";
+import { env } from "@/server/env";
 import { BerthError } from "@/server/errors";
+import { foreignPortsAt } from "@/server/nodes/inventory";
 import {
   type TAppSpec as TSchedulerAppSpec,
   type THostPort,
-  type TPlacementRequest,
-  type TPlacementResult,
   type TSchedulerNode,
   type TSnapshot,
   type TSnapshotReplica,
-  planPlacement,
+  imageKeys,
   whatIfNodeDies,
 } from "@/server/scheduler";
 
@@ -46,7 +46,16 @@ const ZStoredLabels = z.record(z.string(), z.string());
 
 export type TNodeRow = Pick<
   Node,
-  "id" | "name" | "health" | "availability" | "labels" | "cpus" | "memoryBytes"
+  | "id"
+  | "name"
+  | "health"
+  | "availability"
+  | "labels"
+  | "cpus"
+  | "memoryBytes"
+  | "advertiseAddress"
+  | "images"
+  | "foreignHostPorts"
 >;
 
 /** Fixed host ports a replica of `spec` publishes. */
@@ -75,9 +84,20 @@ export function usedHostPortsByNode(
   );
 }
 
+function mergePorts(
+  a: TSchedulerNode["usedHostPorts"],
+  b: TSchedulerNode["usedHostPorts"],
+): TSchedulerNode["usedHostPorts"] {
+  const merged = (x: readonly number[], y: readonly number[]) =>
+    [...new Set([...x, ...y])].sort((m, n) => m - n);
+
+  return { tcp: merged(a.tcp, b.tcp), udp: merged(a.udp, b.udp) };
+}
+
 /**
- * A node row as the scheduler sees it: whole CPUs become millicores. Images are not known
- * yet, so requests say nodes may pull (`canPull`).
+ * A node row as the scheduler sees it: whole CPUs become millicores; its images and the host
+ * ports that containers Berth does not own hold there come from its stored inventory, beside
+ * the ports Berth's own replicas hold (`usedHostPorts`).
  */
 export function toSchedulerNode(
   node: TNodeRow,
@@ -91,9 +111,11 @@ export function toSchedulerNode(
     labels: ZStoredLabels.catch({}).parse(node.labels),
     cpuMillis: node.cpus * MILLIS_PER_CPU,
     memoryBytes: Number(node.memoryBytes),
-    images: new Set(),
-    // TODO(scheduler): ports published by containers Berth does not own are not read yet.
-    usedHostPorts,
+    images: imageKeys(node.images),
+    usedHostPorts: mergePorts(
+      usedHostPorts,
+      foreignPortsAt(node.advertiseAddress, node.foreignHostPorts),
+    ),
   };
 }
 
@@ -114,22 +136,25 @@ export function toSnapshotReplica(
 
 /**
  * What the scheduler needs of an app. Anti-affinity names become app ids through
- * `idsByName`; a name with no app yet has no replicas to avoid, so it is left out.
+ * `idsByName`; a name with no app yet has no replicas to avoid, so it is left out. `canPull`
+ * is the process's BERTH_PULL_IMAGES: without it, only nodes that hold the image fit.
  */
 export function toSchedulerSpec(
   appId: string,
   spec: TAppSpec,
   idsByName: ReadonlyMap<string, string>,
+  canPull: boolean,
 ): TSchedulerAppSpec {
   const { placement, resources } = spec;
 
   return {
     appId,
+    appName: spec.name,
     cpuMillis: resources.cpuRequestMillis,
     memoryBytes: resources.memoryRequestBytes,
     hostPorts: hostPortsOf(spec),
     image: spec.image,
-    canPull: true,
+    canPull,
     placement: {
       strategy: placement.strategy,
       constraints: placement.constraints,
@@ -153,11 +178,17 @@ export type TLoadedCluster = {
   nodeNames: Map<string, string>;
 };
 
+/** Whether nodes may pull images a spec names; the process's BERTH_PULL_IMAGES by default. */
+export type TClusterOptions = { canPull?: boolean };
+
 /**
- * Reads nodes, holding replicas and their revisions, and every app's current revision.
- * Secrets stay sealed: placement needs none of them.
+ * Reads nodes (with their inventories), holding replicas and their revisions, and every app's
+ * current revision. Secrets stay sealed: placement needs none of them.
  */
-export async function loadCluster(db: TDb): Promise<TLoadedCluster> {
+export async function loadCluster(
+  db: TDb,
+  { canPull = env().BERTH_PULL_IMAGES }: TClusterOptions = {},
+): Promise<TLoadedCluster> {
   const [nodes, replicas, apps] = await Promise.all([
     db.node.findMany({ orderBy: { name: "asc" } }),
     db.replica.findMany({
@@ -181,7 +212,7 @@ export async function loadCluster(db: TDb): Promise<TLoadedCluster> {
   );
   const specs = apps.flatMap((app) =>
     app.currentRevision
-      ? [toSchedulerSpec(app.id, maskedSpecOf(app.currentRevision), appIdsByName)]
+      ? [toSchedulerSpec(app.id, maskedSpecOf(app.currentRevision), appIdsByName, canPull)]
       : [],
   );
   const ports = usedHostPortsByNode(held);
@@ -208,30 +239,8 @@ export async function loadSnapshot(db: TDb): Promise<TSnapshot> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 3. Dry run and what-if
+// 3. What-if
 // ---------------------------------------------------------------------------------------------
-
-export const ZDryRunResult = z.object({
-  appName: z.string(),
-  replicas: z.number().int(),
-  nodesConsidered: z.number().int(),
-  placements: z.array(
-    z.object({
-      replicaIndex: z.number().int(),
-      nodeId: z.string(),
-      nodeName: z.string(),
-      score: z.number(),
-      message: z.string(),
-    }),
-  ),
-  unplaced: z.array(
-    z.object({
-      replicaIndex: z.number().int(),
-      reasonCounts: z.record(z.string(), z.number().int()),
-      message: z.string(),
-    }),
-  ),
-});
 
 export const ZWhatIfResult = z.object({
   nodeId: z.string(),
@@ -260,92 +269,16 @@ export const ZWhatIfResult = z.object({
   unknownApps: z.array(z.string()),
 });
 
-export type TDryRunResult = z.infer<typeof ZDryRunResult>;
 export type TWhatIfView = z.infer<typeof ZWhatIfResult>;
 
-/** A spec to try, or an existing app's current spec, with an optional replica count. */
-export type TDryRunInput = { spec?: TAppSpec; appId?: string; replicas?: number; seed: number };
-
-/** Stands for an app that does not exist yet; never a real id, which is a UUID. */
-const NEW_APP_ID = "new-app";
-
-/** The plan as people read it: node names beside ids, one line per replica. */
-export function toDryRunResult(
-  appName: string,
-  result: TPlacementResult,
-  nodeNames: ReadonlyMap<string, string>,
-): TDryRunResult {
-  const messages = new Map(
-    result.explanation.replicas.map((replica) => [replica.replicaIndex, replica.message]),
-  );
-
-  return {
-    appName,
-    replicas: result.plan.placements.length + result.plan.unplaced.length,
-    nodesConsidered: result.explanation.replicas[0]?.nodesConsidered ?? nodeNames.size,
-    placements: result.plan.placements.map((placement) => ({
-      replicaIndex: placement.replicaIndex,
-      nodeId: placement.nodeId,
-      nodeName: nodeNames.get(placement.nodeId) ?? placement.nodeId,
-      score: placement.score,
-      message: messages.get(placement.replicaIndex) ?? "",
-    })),
-    unplaced: result.plan.unplaced.map(({ replicaIndex, reasonCounts, message }) => ({
-      replicaIndex,
-      reasonCounts,
-      message,
-    })),
-  };
-}
-
-async function dryRunSpec(db: PrismaClient, input: TDryRunInput) {
-  if (input.spec) {
-    const existing = await db.app.findUnique({ where: { name: input.spec.name } });
-
-    return { appId: existing?.id ?? NEW_APP_ID, spec: input.spec };
-  }
-  if (!input.appId) {
-    throw new BerthError("INVALID_INPUT", "Give either a spec or an app id.", { field: "spec" });
-  }
-  const app = await db.app.findUnique({
-    where: { id: input.appId },
-    include: { currentRevision: true },
-  });
-  if (!app?.currentRevision) {
-    throw new BerthError("NOT_FOUND", "No app with this id. It may have been removed.");
-  }
-
-  return { appId: app.id, spec: maskedSpecOf(app.currentRevision) };
-}
-
-/**
- * Where the app's replicas would go now, placed afresh beside every other app's replicas
- * (its own are left out of the snapshot). Changes nothing.
- */
-export async function dryRun(db: PrismaClient, input: TDryRunInput): Promise<TDryRunResult> {
-  const { appId, spec } = await dryRunSpec(db, input);
-  const cluster = await loadCluster(db);
-  // The app's own stored rules give way to the spec being tried.
-  const antiAffinity = Object.fromEntries(
-    Object.entries(cluster.snapshot.antiAffinity ?? {}).filter(([id]) => id !== appId),
-  );
-  const snapshot: TSnapshot = {
-    ...cluster.snapshot,
-    replicas: cluster.snapshot.replicas.filter((replica) => replica.appId !== appId),
-    antiAffinity,
-  };
-  const request: TPlacementRequest = {
-    ...toSchedulerSpec(appId, spec, cluster.appIdsByName),
-    replicas: input.replicas ?? spec.replicas,
-  };
-  const result = planPlacement(snapshot, request, input.seed);
-
-  return toDryRunResult(spec.name, result, cluster.nodeNames);
-}
-
 /** Where a node's replicas would go if it died now, each app with its current spec. */
-export async function whatIf(db: PrismaClient, nodeId: string, seed: number): Promise<TWhatIfView> {
-  const cluster = await loadCluster(db);
+export async function whatIf(
+  db: PrismaClient,
+  nodeId: string,
+  seed: number,
+  options: TClusterOptions = {},
+): Promise<TWhatIfView> {
+  const cluster = await loadCluster(db, options);
   const nodeName = cluster.nodeNames.get(nodeId);
   if (nodeName === undefined) {
     throw new BerthError("NOT_FOUND", "No node with this id. It may have been removed.");

@@ -28,6 +28,8 @@ export type TControllerOptions = {
   canPullImages: boolean;
   /** How long a node may stay unreachable before its replicas are placed elsewhere. */
   failoverAfterMs?: number;
+  /** How often every ready node's images and foreign host ports are read again. */
+  inventoryIntervalMs?: number;
 };
 
 export type TController = { stop: () => Promise<void>; isLeader: () => boolean };
@@ -85,6 +87,7 @@ export function startController(options: TControllerOptions): TController {
           log: log.child({ epoch }),
           epoch,
           installationId: installation,
+          inventoryIntervalMs: options.inventoryIntervalMs,
         });
         stopHousekeeping = startHousekeeping(options.db, log.child({ loop: "housekeeping" }));
       } else if (!lease.isLeader && monitor) {

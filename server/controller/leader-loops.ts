@@ -12,16 +12,28 @@ import { HealthProber } from "@/server/health/prober";
 import { LogCollector } from "@/server/logs/collector";
 import { StatsCollector } from "@/server/stats/collector";
 
+import { InventoryLoop } from "./inventory";
+
 export type TLeaderContext = {
   db: PrismaClient;
   log: Logger;
   epoch: number;
   installationId: string;
+  /** How often the inventory loop reads every node again; its default when left out. */
+  inventoryIntervalMs?: number;
 };
 
 export type TLeaderLoop = { stop: () => Promise<void> };
 
 type TStartLoop = (context: TLeaderContext) => TLeaderLoop;
+
+function startInventoryLoop(context: TLeaderContext): TLeaderLoop {
+  const { db, log, installationId, inventoryIntervalMs: intervalMs } = context;
+  const loop = new InventoryLoop({ db, log, installationId, intervalMs });
+  loop.start();
+
+  return loop;
+}
 
 function startHealthProber({ db, log }: TLeaderContext): TLeaderLoop {
   const prober = new HealthProber({ db, log });
@@ -64,6 +76,7 @@ function startStatsCollector({ db, log }: TLeaderContext): TLeaderLoop {
 
 /** Every leader loop, in start order. */
 export const LEADER_LOOPS: readonly TStartLoop[] = [
+  startInventoryLoop,
   startHealthProber,
   startAlertEvaluator,
   startWebhookSender,

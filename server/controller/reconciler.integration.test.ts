@@ -25,6 +25,8 @@ import type { TController } from "./index";
 import { containerNameOf } from "./container-spec";
 
 const CONVERGE_TIMEOUT_MS = 45_000;
+/** Longer than any test: no inventory read overwrites one a test wrote. */
+const STALE_INVENTORY_MS = 10 * 60_000;
 const HTTP_TIMEOUT_MS = 3000;
 
 let db: PrismaClient;
@@ -277,25 +279,22 @@ describe("reconciler on the lab", () => {
     }
   });
 
-  it("fails replicas of a missing image with a clear message, and keeps running", async () => {
+  it("leaves replicas of an image no node holds unplaced, saying why", async () => {
     const bad = await caller.app.create({ name: "bad", image: "berth-demo/nope:1", replicas: 2 });
-    const failed = await waitFor(
-      "2 failed replicas",
+    const unplaced = await waitFor(
+      "2 unplaced replicas",
       async () => {
-        const rows = await db.replica.findMany({ where: { appId: bad.id, state: "failed" } });
+        const rows = await db.replica.findMany({ where: { appId: bad.id, state: "unplaced" } });
 
         return rows.length === 2 ? rows : undefined;
       },
       { timeoutMs: CONVERGE_TIMEOUT_MS },
     );
-    for (const replica of failed) {
-      expect(replica.lastError).toMatch(
-        /image berth-demo\/nope:1 is not on node lab-\d, and pulling is turned off/,
+    for (const replica of unplaced) {
+      expect(replica.lastError).toBe(
+        "0 of 3 nodes fit: 3 lack image berth-demo/nope:1 (pulling is off)",
       );
     }
-    const [event] = await caller.event.find({ kindPrefix: "replica.failed", limit: 1 });
-
-    expect(event?.severity).toBe("error");
     expect(await labContainers(`${LABEL_APP}=${bad.id}`)).toHaveLength(0);
 
     // The loop still works: scaling the broken app to 0 removes its rows.
@@ -304,5 +303,38 @@ describe("reconciler on the lab", () => {
       (await db.replica.count({ where: { appId: bad.id } })) === 0 ? true : undefined,
     );
     expect(await webContainerCount()).toBe(3);
+  });
+
+  it("fails a replica whose image left its node after the inventory was read", async () => {
+    // A leader that reads inventories rarely, so the stale copy below stays as written.
+    await controller.stop();
+    const restartedAt = new Date();
+    controller = startTestController(db, { inventoryIntervalMs: STALE_INVENTORY_MS });
+    await waitFor("the new leader's first inventory read", async () =>
+      (await db.node.count({ where: { inventoryAt: { lt: restartedAt } } })) === 0
+        ? true
+        : undefined,
+    );
+    // The stored inventory says every node has the image; the engines do not (a stale read).
+    await db.node.updateMany({ data: { images: { push: "berth-demo/gone:1" } } });
+    const gone = await caller.app.create({ name: "gone", image: "berth-demo/gone:1" });
+    const [failed] = await waitFor(
+      "a failed replica",
+      async () => {
+        const rows = await db.replica.findMany({ where: { appId: gone.id, state: "failed" } });
+
+        return rows.length === 1 ? rows : undefined;
+      },
+      { timeoutMs: CONVERGE_TIMEOUT_MS },
+    );
+
+    expect(failed?.lastError).toMatch(
+      /^IMAGE_NOT_FOUND: image berth-demo\/gone:1 is not on node lab-\d, and pulling is turned off/,
+    );
+    const [event] = await caller.event.find({ kindPrefix: "replica.failed", limit: 1 });
+
+    expect(event?.severity).toBe("error");
+    expect(await labContainers(`${LABEL_APP}=${gone.id}`)).toHaveLength(0);
+    await caller.app.delete({ id: gone.id });
   });
 });

@@ -452,9 +452,10 @@ export class Reconciler {
   private async place(appId: string, revisionId: string, replicaIds: string[]): Promise<boolean> {
     const { db } = this.options;
     const revision = await db.revision.findUniqueOrThrow({ where: { id: revisionId } });
-    const cluster = await loadCluster(db);
+    const { canPullImages: canPull } = this.options;
+    const cluster = await loadCluster(db, { canPull });
     const request = {
-      ...toSchedulerSpec(appId, maskedSpecOf(revision), cluster.appIdsByName),
+      ...toSchedulerSpec(appId, maskedSpecOf(revision), cluster.appIdsByName, canPull),
       replicas: replicaIds.length,
     };
     const rows = await db.replica.findMany({ where: { id: { in: replicaIds } } });

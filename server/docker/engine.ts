@@ -256,6 +256,38 @@ export async function listContainers(
   }));
 }
 
+const ZImageSummary = z.object({
+  Id: z.string(),
+  RepoTags: z.array(z.string()).nullish(),
+  RepoDigests: z.array(z.string()).nullish(),
+});
+
+/**
+ * Every reference the engine's images answer to: repo tags (`nginx:1.27`), repo digests
+ * (`nginx@sha256:…`) and image ids (`sha256:…`), `<none>` placeholders included as listed.
+ */
+export async function listImageReferences(
+  docker: Docker,
+  target: TEngineTarget,
+  timeoutMs = PROBE_TIMEOUT_MS,
+): Promise<string[]> {
+  const raw = await call(target, timeoutMs, () => docker.listImages() as Promise<unknown>);
+  const images = z.array(ZImageSummary).safeParse(raw);
+  if (!images.success) {
+    throw new BerthError(
+      "ENGINE_ERROR",
+      `${formatEndpoint(target.endpoint)} listed its images in a form Berth does not read.`,
+      { nodeId: target.nodeId },
+    );
+  }
+
+  return images.data.flatMap((image) => [
+    ...(image.RepoTags ?? []),
+    ...(image.RepoDigests ?? []),
+    image.Id,
+  ]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Replica containers: listing by label, image checks, create, start, stop and remove
 // ---------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { TActor } from "@/server/auth/principal";
 import { publishChange } from "@/server/bus";
 import type { Node, NodeAvailability, PrismaClient } from "@/server/db/generated/client";
+import { installationId } from "@/server/db/installation";
 import {
   type TEndpoint,
   defaultAdvertiseAddress,
@@ -21,6 +22,7 @@ import { BerthError } from "@/server/errors";
 import { announceEvent, recordEvent } from "@/server/events/service";
 import { open, seal, secretKey } from "@/server/security/secrets";
 
+import { inventoryColumns, readInventory } from "./inventory";
 import type { TNodeCreate, TNodeStatus, TNodeView } from "./schema";
 
 /** What users see as a node's status: health first, then what the operator set. */
@@ -153,6 +155,11 @@ export async function addNode(
     );
   }
   const info = await probeEngine({ endpoint, tls: input.tls });
+  // Read now, so the scheduler knows the node's images from its first placement; if this
+  // fails, the controller's inventory loop reads it soon after.
+  const inventory = await readInventory({ endpoint, tls: input.tls }, await installationId(db))
+    .then((read) => inventoryColumns(read))
+    .catch(() => ({}));
   const { node, eventId } = await db
     .$transaction(async (tx) => {
       const node = await tx.node.create({
@@ -166,6 +173,7 @@ export async function addNode(
           tlsKeySealed: input.tls ? seal(input.tls.key, secretKey()) : undefined,
           labels: input.labels,
           ...info,
+          ...inventory,
           lastHeartbeatAt: new Date(),
         },
       });

@@ -47,6 +47,39 @@ describe("explanations", () => {
     );
   });
 
+  // The max-per-node phrase once printed the app's UUID where people expect its name.
+  it("names the app, not its id, in the max-per-node phrase", () => {
+    const request = fakeRequest({
+      appId: "5f0c1d2e-0000-4000-8000-000000000001",
+      appName: "web",
+      placement: { ...fakeRequest().placement, maxPerNode: 2 },
+    });
+    const message = explainMessage({
+      request,
+      nodesConsidered: 3,
+      nodesFeasible: 1,
+      reasonCounts: { ...emptyReasonCounts(), "max-per-node": 2 },
+      constraintCounts: {},
+      chosen: null,
+    });
+
+    expect(message).toBe("1 of 3 nodes fit: 2 already run 2 of web (max)");
+    expect(message).not.toContain(request.appId);
+  });
+
+  it("says which image nodes lack and that pulling is off", () => {
+    const message = explainMessage({
+      request: fakeRequest({ image: "berth-demo/web:3", canPull: false }),
+      nodesConsidered: 3,
+      nodesFeasible: 1,
+      reasonCounts: { ...emptyReasonCounts(), "image-unavailable": 2 },
+      constraintCounts: {},
+      chosen: null,
+    });
+
+    expect(message).toBe("1 of 3 nodes fit: 2 lack image berth-demo/web:3 (pulling is off)");
+  });
+
   it("names the chosen node and its score when placed", () => {
     const message = explainMessage({
       request: fakeRequest(),

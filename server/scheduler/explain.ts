@@ -88,12 +88,15 @@ const PHRASES: Record<TRejectReason, (n: number, request: TPlacementRequest) => 
   "node-cordoned": (n) => agree(n, "is cordoned", "are cordoned"),
   "node-draining": (n) => agree(n, "is draining", "are draining"),
   "label-constraint": (n) => agree(n, "fails a label constraint", "fail a label constraint"),
-  "image-unavailable": (n, r) => `${agree(n, "lacks", "lack")} image ${r.image} and pulling is off`,
+  "image-unavailable": (n, r) => `${agree(n, "lacks", "lack")} image ${r.image} (pulling is off)`,
   "anti-affinity": (n) =>
     agree(n, "runs an app to keep apart from", "run an app to keep apart from"),
   "host-port-conflict": (n, r) => `${agree(n, "has", "have")} host port ${describePorts(r)} taken`,
-  "max-per-node": (n, r) =>
-    `${agree(n, "already runs", "already run")} ${r.placement.maxPerNode ?? 0} of ${r.appId} (max)`,
+  "max-per-node": (n, r) => {
+    const max = r.placement.maxPerNode ?? 0;
+
+    return `${agree(n, "already runs", "already run")} ${max} of ${r.appName} (max)`;
+  },
   "insufficient-cpu": (n, r) =>
     `${agree(n, "lacks", "lack")} ${formatCpu(r.cpuMillis)} of free CPU`,
   "insufficient-memory": (n, r) =>

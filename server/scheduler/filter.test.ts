@@ -17,6 +17,7 @@ import {
 import { reasonCountsOf } from "./explain";
 import { filterNodes, prepareRequest } from "./filter";
 import { GIB_BYTES, fakeNode, fakeReplica, fakeRequest } from "./harness";
+import { imageKeys } from "./images";
 import {
   REJECT_REASONS,
   type TPlacementRequest,
@@ -103,7 +104,7 @@ describe("filter stage", () => {
 
   it("needs the image on the node only when pulling is off", () => {
     const snapshot = {
-      nodes: [fakeNode("has", { images: new Set(["web:1"]) }), fakeNode("lacks")],
+      nodes: [fakeNode("has", { images: imageKeys(["web:1"]) }), fakeNode("lacks")],
       replicas: [],
     };
 

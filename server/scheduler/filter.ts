@@ -22,6 +22,7 @@ import {
   type TLabelColumn,
   portKey,
 } from "./cluster";
+import { imageKey } from "./images";
 import { type TLabelConstraint, type TPlacementRequest } from "./types";
 
 /** Everything one request needs while its replicas are placed; buffers come from scratch. */
@@ -109,7 +110,7 @@ function checkImage(ctx: TRequestContext): void {
   const { mark } = ctx.state.scratch;
   const [fits, code] = [FITS, CODE_IMAGE];
   mark.fill(0);
-  for (const index of ctx.state.imageNodes.get(ctx.request.image) ?? []) {
+  for (const index of ctx.state.imageNodes.get(imageKey(ctx.request.image)) ?? []) {
     mark[index] = 1;
   }
   for (let i = 0; i < ctx.state.nodeCount; i++) {

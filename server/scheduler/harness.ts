@@ -4,6 +4,7 @@
  * breaks. Tests and benchmarks use it; production code does not.
  */
 import { compileSnapshot, type TClusterState } from "./cluster";
+import { imageKey } from "./images";
 import { matchesAll } from "./labels";
 import { placeReplicas } from "./plan";
 import { type TRepackMove, type TRepackPlan } from "./repack";
@@ -41,6 +42,7 @@ export function fakeNode(id: string, overrides: Partial<TSchedulerNode> = {}): T
 export function fakeSpec(appId: string, overrides: Partial<TAppSpec> = {}): TAppSpec {
   return {
     appId,
+    appName: appId,
     cpuMillis: 500,
     memoryBytes: 512 * MIB_BYTES,
     hostPorts: [],
@@ -150,7 +152,10 @@ const RULES: readonly [string, (input: TCheckInput) => boolean][] = [
     "fails a label constraint",
     ({ node, request }) => !matchesAll(node.labels, request.placement.constraints),
   ],
-  ["lacks the image", ({ node, request }) => !request.canPull && !node.images.has(request.image)],
+  [
+    "lacks the image",
+    ({ node, request }) => !request.canPull && !node.images.has(imageKey(request.image)),
+  ],
   ["runs an anti-affine app", ({ snapshot, use, request }) => antiAffine(snapshot, use, request)],
   ["has a host port taken", ({ use, request }) => request.hostPorts.some((p) => hasPort(use, p))],
   [

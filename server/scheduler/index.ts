@@ -9,6 +9,7 @@
  */
 export { compileSnapshot, type TClusterState } from "./cluster";
 export { describeConstraint, formatBytes, formatCpu } from "./explain";
+export { imageKey, imageKeys } from "./images";
 export { nodesLowerBound, type TResourceTotals } from "./lower-bound";
 export { STRATEGY_WEIGHTS, weightsFor } from "./normalise";
 export {

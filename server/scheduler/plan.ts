@@ -51,11 +51,11 @@ function checkRequest(request: TPlacementRequest): void {
   if (sizes.some((value) => !Number.isFinite(value) || value < 0)) {
     throw new BerthError(
       "INVALID_INPUT",
-      `App ${request.appId}: replicas, CPU and memory must be finite and not negative.`,
+      `App ${request.appName}: replicas, CPU and memory must be finite and not negative.`,
     );
   }
   if (!Number.isInteger(request.replicas)) {
-    throw new BerthError("INVALID_INPUT", `App ${request.appId}: replicas must be whole.`);
+    throw new BerthError("INVALID_INPUT", `App ${request.appName}: replicas must be whole.`);
   }
 }
 

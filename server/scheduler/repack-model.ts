@@ -3,6 +3,7 @@
  * the per-node facts the rules need (apps present, host ports taken).
  */
 import { portKey } from "./cluster";
+import { imageKey } from "./images";
 import { matchesAll } from "./labels";
 import { type TAppSpec, type TSchedulerNode, type TSnapshot, type TSnapshotReplica } from "./types";
 
@@ -188,12 +189,14 @@ function collectRules(
 }
 
 function classKey(spec: TAppSpec): string {
-  return JSON.stringify([spec.placement.constraints, spec.canPull ? null : spec.image]);
+  return JSON.stringify([spec.placement.constraints, spec.canPull ? null : imageKey(spec.image)]);
 }
 
 function classMask(nodes: readonly TSchedulerNode[], spec: TAppSpec): Uint8Array {
+  const image = imageKey(spec.image);
+
   return Uint8Array.from(nodes, (node) => {
-    const imageOk = spec.canPull || node.images.has(spec.image);
+    const imageOk = spec.canPull || node.images.has(image);
 
     return imageOk && matchesAll(node.labels, spec.placement.constraints) ? 1 : 0;
   });

@@ -6,6 +6,7 @@
 import fc from "fast-check";
 
 import { MIB_BYTES } from "./harness";
+import { imageKeys } from "./images";
 import {
   type TAppSpec,
   type TLabelConstraint,
@@ -32,7 +33,7 @@ function arbNode(id: string): fc.Arbitrary<TSchedulerNode> {
     labels: arbLabels,
     cpuMillis: fc.integer({ min: 1, max: 16 }).map((cores) => cores * 500),
     memoryBytes: fc.integer({ min: 1, max: 32 }).map((halves) => halves * 512 * MIB_BYTES),
-    images: fc.subarray(["web:1", "db:1"]).map((images) => new Set(images)),
+    images: fc.subarray(["web:1", "db:1"]).map((images) => imageKeys(images)),
     usedHostPorts: fc.record({ tcp: fc.subarray([80, 443]), udp: fc.subarray([53]) }),
   });
 }
@@ -79,6 +80,7 @@ const arbConstraint: fc.Arbitrary<TLabelConstraint> = fc.oneof(
 /** A request for 0 to 12 replicas of `web` or `api` with random rules. */
 export const arbRequest: fc.Arbitrary<TPlacementRequest> = fc.record({
   appId: fc.constantFrom("web", "api"),
+  appName: fc.constantFrom("web", "api"),
   replicas: fc.integer({ min: 0, max: 12 }),
   cpuMillis: fc.integer({ min: 0, max: 12 }).map((n) => n * 250),
   memoryBytes: fc.integer({ min: 0, max: 16 }).map((n) => n * 256 * MIB_BYTES),
@@ -103,5 +105,5 @@ export const arbSpecs: fc.Arbitrary<TAppSpec[]> = fc
   .chain((appIds) => fc.tuple(...appIds.map(arbSpec)));
 
 function arbSpec(appId: string): fc.Arbitrary<TAppSpec> {
-  return arbRequest.map(({ replicas: _replicas, ...spec }) => ({ ...spec, appId }));
+  return arbRequest.map(({ replicas: _replicas, ...spec }) => ({ ...spec, appId, appName: appId }));
 }

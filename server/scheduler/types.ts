@@ -26,7 +26,10 @@ export type TSchedulerNode = {
   cpuMillis: number;
   /** Allocatable memory in bytes. */
   memoryBytes: number;
-  /** Image references already pulled on the node, e.g. `nginx:1.27`. */
+  /**
+   * The images on the node, as keys (`imageKeys` of its repo tags, digests and ids), so that
+   * `nginx` and `docker.io/library/nginx:latest` match one another.
+   */
   images: ReadonlySet<string>;
   /** Host ports taken by anything on the node, Berth's replicas or not. */
   usedHostPorts: Readonly<Record<TProtocol, readonly number[]>>;
@@ -83,6 +86,8 @@ export type TPlacementRules = {
 /** What the scheduler needs to know of an app to place one of its replicas. */
 export type TAppSpec = {
   appId: string;
+  /** The app's name, for messages people read. */
+  appName: string;
   /** CPU request per replica, in thousandths of a core. */
   cpuMillis: number;
   /** Memory request per replica, in bytes. */

@@ -65,6 +65,8 @@ export function testEnv(overrides: Record<string, string> = {}): TEnv {
     DATABASE_URL: TEST_DATABASE_URL,
     BERTH_AUTO_ADD_LOCAL: "false",
     BERTH_DATA_DIR: "/tmp/berth-test-data",
+    // The lab has no registry: dry runs see what the test controller (no pulls) would do.
+    BERTH_PULL_IMAGES: "false",
     ...overrides,
   });
 }

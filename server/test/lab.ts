@@ -51,6 +51,56 @@ export async function removeBerthVolumes(): Promise<void> {
   }
 }
 
+function labTarget(k: number): TEngineTarget {
+  const target = LAB_TARGETS[k - 1];
+  if (!target) {
+    throw new Error(`the lab has no node ${k}`);
+  }
+
+  return target;
+}
+
+/** Gives lab node `k`'s image `source` a second reference (`repo:tag`) on that node only. */
+export async function tagLabImage(k: number, source: string, reference: string): Promise<void> {
+  const colon = reference.lastIndexOf(":");
+  const [repo, tag] = [reference.slice(0, colon), reference.slice(colon + 1)];
+  await engineClient(labTarget(k)).getImage(source).tag({ repo, tag });
+}
+
+/** Removes a reference from lab node `k` (the image stays while another names it). */
+export async function untagLabImage(k: number, reference: string): Promise<void> {
+  await engineClient(labTarget(k))
+    .getImage(reference)
+    .remove()
+    .catch((error: unknown) => {
+      if ((error as { statusCode?: number }).statusCode !== 404) {
+        throw error;
+      }
+    });
+}
+
+/**
+ * Runs a container Berth does not own on lab node `k` (no Berth labels), publishing
+ * `hostPort` on the node's address, as another program on the host would.
+ */
+export async function startForeignContainer(k: number, name: string, hostPort: number) {
+  const target = labTarget(k);
+  const host = "host" in target.endpoint ? target.endpoint.host : "127.0.0.1";
+  await removeForeignContainer(k, name);
+  const container = await engineClient(target).createContainer({
+    name,
+    Image: "berth-demo/web:1",
+    ExposedPorts: { "8080/tcp": {} },
+    HostConfig: { PortBindings: { "8080/tcp": [{ HostIp: host, HostPort: String(hostPort) }] } },
+  });
+  await container.start();
+}
+
+export async function removeForeignContainer(k: number, name: string): Promise<void> {
+  const target = labTarget(k);
+  await removeContainer(engineClient(target), target, name);
+}
+
 /** A controller with the production heartbeat settings and no image pulls (no registry). */
 export function startTestController(
   db: PrismaClient,

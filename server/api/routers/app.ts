@@ -8,7 +8,8 @@ import {
   type TAuthor,
 } from "@/server/apps/service";
 import * as apps from "@/server/apps/service";
-import { ZDryRunResult, ZWhatIfResult, dryRun, whatIf } from "@/server/apps/snapshot";
+import { ZDryRunResult, dryRun } from "@/server/apps/dry-run";
+import { ZWhatIfResult, whatIf } from "@/server/apps/snapshot";
 import { MAX_REPLICAS, ZAppSpec, strictObject } from "@/server/apps/spec";
 import { ZReplicaView, listReplicas } from "@/server/apps/status";
 import type { TActor, TPrincipal } from "@/server/auth/principal";
@@ -121,11 +122,14 @@ export const appRouter = createTRPCRouter({
     .output(ZRevisionDiff)
     .query(({ ctx, input }) => apps.diffRevisions(ctx.db, input.id, input.from, input.to)),
 
-  /** Where replicas would go now; a query, since it changes nothing. */
+  /**
+   * Where replicas would go now; a query, since it changes nothing. For an app by id, a scale
+   * preview: its replicas stay, only new slots are placed. Pulling follows BERTH_PULL_IMAGES.
+   */
   dryRun: viewerProcedure
     .input(ZDryRunInput)
     .output(ZDryRunResult)
-    .query(({ ctx, input }) => dryRun(ctx.db, input)),
+    .query(({ ctx, input }) => dryRun(ctx.db, input, { canPull: ctx.env.BERTH_PULL_IMAGES })),
 
   /** The id of each app that changes (spec, replicas, health, rollout); viewers refetch it. */
   watch: viewerProcedure.subscription(async function* ({ signal }) {
@@ -140,5 +144,7 @@ export const appRouter = createTRPCRouter({
   whatIf: viewerProcedure
     .input(z.strictObject({ nodeId: z.uuid("must be a node id"), seed: ZSeed }))
     .output(ZWhatIfResult)
-    .query(({ ctx, input }) => whatIf(ctx.db, input.nodeId, input.seed)),
+    .query(({ ctx, input }) =>
+      whatIf(ctx.db, input.nodeId, input.seed, { canPull: ctx.env.BERTH_PULL_IMAGES }),
+    ),
 });
