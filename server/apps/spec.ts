@@ -529,7 +529,7 @@ function memoryBytes(min: number) {
 }
 
 const resourcesShape = {
-  /** Reserved on the node by the scheduler; also sets the container's CPU shares. */
+  /** Reserved on the node by the scheduler; also sets the container's CPU shares (1024/CPU). */
   cpuRequestMillis: millicores(MIN_CPU_REQUEST_MILLIS).default(DEFAULT_CPU_REQUEST_MILLIS),
   /** A hard cap enforced by the kernel; left out, the container may use idle CPU. */
   cpuLimitMillis: millicores(MIN_CPU_LIMIT_MILLIS).optional(),

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { MIB_BYTES as MIB, ZAppSpec } from "@/server/apps/spec";
 
-import { containerNameOf, containerSpecOf } from "./container-spec";
+import { containerNameOf, containerSpecOf, cpuSharesOf } from "./container-spec";
 
 describe("containerSpecOf", () => {
   const spec = ZAppSpec.parse({
@@ -19,6 +19,7 @@ describe("containerSpecOf", () => {
 
     expect(container.env).toEqual(["MODE=demo", "TOKEN=s3cret"]);
     expect(container.nanoCpus).toBe(500_000_000);
+    expect(container.cpuShares).toBe(cpuSharesOf(spec.resources.cpuRequestMillis));
     expect(container.memoryBytes).toBe(64 * MIB);
     expect(container.command).toEqual([]);
     expect(container.ports).toEqual([
@@ -33,6 +34,16 @@ describe("containerSpecOf", () => {
 
     expect(container.nanoCpus).toBeUndefined();
     expect(container.memoryBytes).toBeUndefined();
+  });
+});
+
+describe("cpuSharesOf", () => {
+  it("gives 1024 shares per CPU requested, never under the kernel's minimum of 2", () => {
+    expect(cpuSharesOf(1000)).toBe(1024);
+    expect(cpuSharesOf(250)).toBe(256);
+    expect(cpuSharesOf(2500)).toBe(2560);
+    expect(cpuSharesOf(1)).toBe(2);
+    expect(cpuSharesOf(0)).toBe(2);
   });
 });
 

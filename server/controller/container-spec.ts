@@ -7,9 +7,23 @@ export function containerNameOf(appName: string, slot: number, replicaId: string
   return `berth-${appName}-${slot}-${replicaId.slice(0, 8)}`;
 }
 
+/** CPU shares of one whole CPU: the kernel's default weight for a container. */
+const SHARES_PER_CPU = 1024;
+/** The kernel's smallest CPU shares value. */
+const MIN_CPU_SHARES = 2;
+
 /**
- * The container for a spec on a node: env and opened secrets as Env, limits (not requests,
- * which are the scheduler's) as cgroup limits, ports published on the node's own address.
+ * A CPU request as CPU shares (a relative weight, used only while CPUs are contended): 1024
+ * per whole CPU requested, so replicas get CPU in proportion to what they reserved.
+ */
+export function cpuSharesOf(cpuRequestMillis: number): number {
+  return Math.max(MIN_CPU_SHARES, Math.round((cpuRequestMillis * SHARES_PER_CPU) / 1000));
+}
+
+/**
+ * The container for a spec on a node: env and opened secrets as Env, limits as cgroup limits
+ * and the CPU request as CPU shares (the request itself is the scheduler's reservation),
+ * ports published on the node's own address.
  */
 export function containerSpecOf(
   spec: TAppSpec,
@@ -17,13 +31,14 @@ export function containerSpecOf(
   appName: string = spec.name,
 ) {
   const env = Object.entries({ ...spec.env, ...spec.secrets }).map(([k, v]) => `${k}=${v}`);
-  const { cpuLimitMillis, memoryLimitBytes } = spec.resources;
+  const { cpuRequestMillis, cpuLimitMillis, memoryLimitBytes } = spec.resources;
 
   return {
     image: spec.image,
     command: spec.command,
     args: spec.args,
     env,
+    cpuShares: cpuSharesOf(cpuRequestMillis),
     nanoCpus: cpuLimitMillis === undefined ? undefined : cpuLimitMillis * 1_000_000,
     memoryBytes: memoryLimitBytes,
     ports: spec.ports.map((port) => ({

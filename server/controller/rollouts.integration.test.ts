@@ -67,17 +67,15 @@ async function versionOf(row: TReplicaRow): Promise<string> {
   return ((await response.json()) as { version: string }).version;
 }
 
-/** The mounts of a replica's container, as its engine reports them. */
-async function mountsOf(row: TReplicaRow | undefined) {
+/** A replica's container, as its engine's inspect reports it. */
+async function inspectReplica(row: TReplicaRow | undefined) {
   const target = LAB_TARGETS.find(
     (t) => "host" in t.endpoint && t.endpoint.host === row?.node?.advertiseAddress,
   );
   if (!row?.containerId || !target) {
     throw new Error("replica has no container on a lab node");
   }
-  const details = await engineClient(target).getContainer(row.containerId).inspect();
-
-  return details.Mounts;
+  return engineClient(target).getContainer(row.containerId).inspect();
 }
 
 async function latestRollout(appId: string) {
@@ -113,6 +111,7 @@ describe("health checks", () => {
       replicas: 1,
       healthCheck: { type: "tcp", port: 8080, intervalMs: 1000, timeoutMs: 500, retries: 2 },
       volumes: [{ kind: "volume", name: "data", mountPath: "/data", readOnly: false }],
+      resources: { cpuRequestMillis: 250, cpuLimitMillis: 500 },
     });
     const command = await caller.app.create({
       ...WEB,
@@ -128,11 +127,14 @@ describe("health checks", () => {
       },
     });
     const [tcpRow] = await waitForReady(db, tcp.id, 1);
-    const mounts = await mountsOf(tcpRow);
+    const details = await inspectReplica(tcpRow);
 
-    expect(mounts).toContainEqual(
+    expect(details.Mounts).toContainEqual(
       expect.objectContaining({ Type: "volume", Name: "berth-tcp-data", Destination: "/data" }),
     );
+    // The request weighs the container's CPU (1024 shares per CPU); the limit caps it.
+    expect(details.HostConfig.CpuShares).toBe(256);
+    expect(details.HostConfig.NanoCpus).toBe(500_000_000);
     for (const app of [tcp, command]) {
       const [row] = await waitForReady(db, app.id, 1);
 

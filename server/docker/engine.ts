@@ -326,6 +326,8 @@ export type TReplicaContainerSpec = {
   args: string[];
   env: string[];
   labels: Record<string, string>;
+  /** Relative CPU weight while CPUs are contended (1024 is one CPU's worth). */
+  cpuShares?: number;
   nanoCpus?: number;
   memoryBytes?: number;
   ports: { containerPort: number; protocol: string; hostIp: string; hostPort?: number }[];
@@ -536,6 +538,7 @@ function createOptionsOf(spec: TReplicaContainerSpec): Docker.ContainerCreateOpt
         Target: mount.target,
         ReadOnly: mount.readOnly,
       })),
+      ...(spec.cpuShares === undefined ? {} : { CpuShares: spec.cpuShares }),
       ...(spec.nanoCpus === undefined ? {} : { NanoCpus: spec.nanoCpus }),
       ...(spec.memoryBytes === undefined ? {} : { Memory: spec.memoryBytes }),
     },
