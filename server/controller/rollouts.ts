@@ -62,10 +62,48 @@ export async function failRollout(
     data: { rolloutId, to: rollout.toNumber, from: rollout.fromNumber },
   });
   if (canRollBack && rollout.fromNumber !== null) {
-    await rollbackApp(db, appId, rollout.fromNumber, SYSTEM_AUTHOR, { isAutomatic: true });
+    await rollBack({ db, log }, { appId, rolloutId, name, message }, rollout.fromNumber);
   }
 
   return true;
+}
+
+type TFailedRollout = { appId: string; rolloutId: string; name: string; message: string };
+
+/**
+ * The automatic rollback. When Berth cannot make the rollback revision (the old spec's
+ * service port was taken since, the app is being deleted, the database failed), the update
+ * stays held; the rollout and an error event say why and what to do, so a person sees it.
+ */
+async function rollBack(
+  { db, log }: TRolloutContext,
+  failed: TFailedRollout,
+  fromNumber: number,
+): Promise<void> {
+  const { appId, rolloutId, name } = failed;
+  try {
+    await rollbackApp(db, appId, fromNumber, SYSTEM_AUTHOR, { isAutomatic: true });
+
+    return;
+  } catch (error) {
+    const why = (error instanceof Error ? error.message : String(error)).trim().replace(/\.$/, "");
+    const advice =
+      `Old replicas keep serving. Fix what stopped it and roll back to revision ${fromNumber} ` +
+      "under Revisions, or deploy a fix.";
+    log.error({ appId, rolloutId, err: error }, "automatic rollback failed");
+    await db.rollout.updateMany({
+      where: { id: rolloutId },
+      data: { message: `${failed.message}; rolling back failed: ${why}. ${advice}` },
+    });
+    await announceAppEvent(db, appId, {
+      kind: "app.rollbackFailed",
+      severity: "error",
+      message: `automatic rollback of ${name} to revision ${fromNumber} failed: ${why}. ${advice}`,
+      actor: SYSTEM_ACTOR,
+      appId,
+      data: { rolloutId, to: fromNumber, error: why },
+    });
+  }
 }
 
 export async function completeRollout(
