@@ -9,6 +9,11 @@ const CONVERGE_TIMEOUT_MS = 30_000;
 const DELETE_TIMEOUT_MS = 30_000;
 /** The live stream gives a point a second; a few seconds show the chart moving. */
 const MOVE_TIMEOUT_MS = 10_000;
+/** A replica's first collector round only primes it: the second, 10 s later, writes a sample. */
+const SAMPLE_TIMEOUT_MS = 40_000;
+/** A busy burner reads tens of percent of a core. */
+const BUSY_CPU = /^\d{2,3}(\.\d)? %$/;
+const SOME_MEMORY = /^\d+(\.\d)? (B|KiB|MiB|GiB) · \d+ %$/;
 
 type TAppSummary = { id: string; name: string };
 
@@ -69,4 +74,34 @@ test("the app page charts real points, and new ones keep arriving", async ({ pag
   await panel.getByRole("button", { name: "Live" }).click();
   await expect(panel.getByRole("button", { name: "Live" })).toHaveAttribute("aria-pressed", "true");
   await expect.poll(() => pointCount(page), { timeout: MOVE_TIMEOUT_MS }).toBeGreaterThan(1);
+});
+
+test("the apps, replicas and nodes lists show current CPU and memory", async ({ page }) => {
+  test.setTimeout(SAMPLE_TIMEOUT_MS * 3);
+  await signIn(page);
+  await ensureNode(page, "lab-1", labEndpoint(1));
+  const app =
+    (await findApp(page)) ??
+    (await trpc<TAppSummary>(page, "app.create", { name: APP, image: IMAGE, replicas: 1 }));
+
+  await page.goto("/apps");
+  const appRow = page.locator(`[data-testid="app-row"][data-app-name="${APP}"]`);
+  await expect(appRow.getByTestId("current-cpu")).toHaveText(BUSY_CPU, {
+    timeout: SAMPLE_TIMEOUT_MS,
+  });
+  await expect(appRow.getByTestId("current-memory")).toHaveText(SOME_MEMORY);
+
+  await page.goto(`/apps/${app.id}`);
+  const replicaRow = page.locator('[data-testid="replica-row"][data-state="running"]').first();
+  await expect(replicaRow.getByTestId("current-cpu")).toHaveText(BUSY_CPU, {
+    timeout: SAMPLE_TIMEOUT_MS,
+  });
+  await expect(replicaRow.getByTestId("current-memory")).toHaveText(SOME_MEMORY);
+
+  await page.goto("/nodes");
+  const nodeRow = page.locator('[data-testid="node-row"][data-node-name="lab-1"]');
+  await expect(nodeRow.getByTestId("current-cpu")).toHaveText(BUSY_CPU, {
+    timeout: SAMPLE_TIMEOUT_MS,
+  });
+  await expect(nodeRow.getByTestId("current-memory")).toHaveText(SOME_MEMORY);
 });
