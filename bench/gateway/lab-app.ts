@@ -1,29 +1,31 @@
 /**
- * The app under load: a test controller and Berth's gateway in this process, as in
- * server/gateway/gateway.integration.test.ts, with replicas of berth-demo/web:1 on the lab.
+ * The app under load: a test controller in this process, as in the lab tests, with replicas
+ * of berth-demo/web:1 on the lab and a fixed service port; the gateway runs elsewhere (its own
+ * process) and follows the app's `lb` through the database and NOTIFY.
  */
-import type { TAppSpec } from "@/server/apps/spec";
+import type { TAppSpec, TLoadBalancing } from "@/server/apps/spec";
+import { CHANGE_CHANNEL, connectBusToPostgres, disconnectBus } from "@/server/bus";
 import type { TController } from "@/server/controller";
 import type { PrismaClient } from "@/server/db/generated/client";
-import { type TGateway, startGateway } from "@/server/gateway";
 import type { TBackend } from "@/server/gateway/routes";
-import { logger } from "@/server/logger";
-import { openTestDb, waitFor } from "@/server/test/harness";
+import { TEST_DATABASE_URL } from "@/server/test/config";
+import { openTestDb } from "@/server/test/harness";
 import { removeAllBerthContainers, setUpLab, tearDownLab } from "@/server/test/lab";
-import { waitForReady } from "@/server/test/replicas";
-
-const PORT_RANGE = { min: 20600, max: 20699 };
-const ROUTE_WAIT_MS = 30_000;
+import { rowsOf, waitForReady } from "@/server/test/replicas";
 
 export type TLabApp = {
-  /** The gateway's service address for the app. */
+  db: PrismaClient;
+  appId: string;
+  /** Where the gateway serves the app. */
   serviceUrl: string;
-  /** The replicas as the gateway routes to them (published 127.0.0.K ports). */
+  /** The replicas at their published 127.0.0.K ports, in slot order. */
   backends: TBackend[];
+  /** Changes the app's balancing through the API (a new revision; no replica replaced). */
+  setLb: (lb: TLoadBalancing) => Promise<void>;
   stop: () => Promise<void>;
 };
 
-function webSpec(replicas: number): Partial<TAppSpec> & { name: string; image: string } {
+function webSpec(replicas: number, servicePort: number) {
   return {
     name: "bench-web",
     image: "berth-demo/web:1",
@@ -40,52 +42,73 @@ function webSpec(replicas: number): Partial<TAppSpec> & { name: string; image: s
       startPeriodMs: 0,
     },
     update: { maxSurge: 1, maxUnavailable: 0, autoRollback: true },
-  };
+    lb: { policy: "round-robin", servicePort },
+  } satisfies Partial<TAppSpec> & { name: string; image: string };
+}
+
+/** The replicas' published addresses, from their rows. */
+async function backendsOf(db: PrismaClient, appId: string): Promise<TBackend[]> {
+  const rows = await rowsOf(db, appId);
+
+  return rows.map((row) => {
+    const [port] = row.hostPorts as { hostIp: string; hostPort: number }[];
+    if (!port || !row.nodeId) {
+      throw new Error(`replica ${row.slot} publishes no port`);
+    }
+
+    return {
+      replicaId: row.id,
+      slot: row.slot,
+      nodeId: row.nodeId,
+      host: port.hostIp,
+      port: port.hostPort,
+      weight: 1,
+    };
+  });
 }
 
 /**
- * Starts the controller and the gateway and deploys `replicas` replicas; `stop` removes them
- * and closes everything. Leaves the lab clean if it fails half way.
+ * Starts the controller and deploys `replicas` replicas; `stop` removes them and closes
+ * everything. Changes go out through NOTIFY, so a gateway in another process hears them.
+ * Leaves the lab clean if it fails half way.
  */
-export async function startLabApp(replicas: number): Promise<TLabApp> {
+export async function startLabApp(replicas: number, servicePort: number): Promise<TLabApp> {
   const db: PrismaClient = await openTestDb();
+  await connectBusToPostgres(TEST_DATABASE_URL, async (payload) => {
+    await db.$executeRaw`SELECT pg_notify(${CHANGE_CHANNEL}, ${payload})`;
+  });
   let controller: TController | undefined;
-  let gateway: TGateway | undefined;
   const stop = async () => {
-    await gateway?.stop();
     if (controller) {
       await tearDownLab(db, controller);
     } else {
       await removeAllBerthContainers();
       await db.$disconnect();
     }
+    await disconnectBus();
   };
   try {
     const lab = await setUpLab(db);
     controller = lab.controller;
-    gateway = await startGateway({
-      db,
-      log: logger(),
-      address: "127.0.0.1",
-      portRange: PORT_RANGE,
-    });
-    const app = await lab.caller.app.create(webSpec(replicas));
+    const spec = webSpec(replicas, servicePort);
+    const app = await lab.caller.app.create(spec);
     await waitForReady(db, app.id, replicas);
-    const started = gateway;
-    const route = await waitFor(
-      `${replicas} backends in the gateway`,
-      async () => {
-        await started.refresh();
-        const now = started.routeOf(app.id);
-
-        return now?.backends.length === replicas ? now : undefined;
-      },
-      { timeoutMs: ROUTE_WAIT_MS, intervalMs: 200 },
-    );
+    let current = JSON.stringify(spec.lb);
+    const setLb = async (lb: TLoadBalancing) => {
+      const next = { ...lb, servicePort };
+      // The same lb again would be refused as a change that changes nothing.
+      if (JSON.stringify(next) !== current) {
+        await lab.caller.app.update({ id: app.id, spec: { ...spec, lb: next } });
+        current = JSON.stringify(next);
+      }
+    };
 
     return {
-      serviceUrl: `http://127.0.0.1:${route.servicePort}`,
-      backends: route.backends,
+      db,
+      appId: app.id,
+      serviceUrl: `http://127.0.0.1:${servicePort}`,
+      backends: await backendsOf(db, app.id),
+      setLb,
       stop,
     };
   } catch (error) {

@@ -8,6 +8,8 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
+import { pinned } from "./workers";
+
 export const NGINX_BINARY = "/usr/sbin/nginx";
 const START_TIMEOUT_MS = 5000;
 const STOP_TIMEOUT_MS = 5000;
@@ -30,14 +32,18 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * One worker per core, as `worker_processes auto` would; access logs off, as a proxy
- * measured for speed would run. Round robin is nginx's default upstream policy.
+ * `workers` worker processes ("auto": one per core); access logs off, as a proxy measured
+ * for speed would run. Round robin is nginx's default upstream policy.
  */
-export function nginxConfig(upstreams: readonly TUpstream[], port: number): string {
+export function nginxConfig(
+  upstreams: readonly TUpstream[],
+  port: number,
+  workers: number | "auto" = "auto",
+): string {
   const servers = upstreams.map((u) => `    server ${u.host}:${u.port};`).join("\n");
 
   return [
-    "worker_processes auto;",
+    `worker_processes ${workers};`,
     "error_log logs/error.log warn;",
     "pid logs/nginx.pid;",
     "events { worker_connections 4096; }",
@@ -83,13 +89,19 @@ async function waitForPort(port: number, child: ChildProcess): Promise<void> {
 }
 
 /** Starts nginx in front of `upstreams`; `stop` ends it and removes its temporary prefix. */
-export async function startNginx(upstreams: readonly TUpstream[]): Promise<TNginx> {
+export async function startNginx(
+  upstreams: readonly TUpstream[],
+  workers: number | "auto" = "auto",
+  cpu?: string,
+): Promise<TNginx> {
   const prefix = await mkdtemp(path.join(os.tmpdir(), "berth-bench-nginx-"));
   await mkdir(path.join(prefix, "logs"));
   const port = await freePort();
   const conf = path.join(prefix, "nginx.conf");
-  await writeFile(conf, nginxConfig(upstreams, port));
-  const child = spawn(NGINX_BINARY, ["-p", prefix, "-c", conf, "-g", "daemon off;"], {
+  await writeFile(conf, nginxConfig(upstreams, port, workers));
+  const nginxArgs = ["-p", prefix, "-c", conf, "-g", "daemon off;"];
+  const { command, args } = pinned(cpu, NGINX_BINARY, nginxArgs);
+  const child = spawn(command, args, {
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";

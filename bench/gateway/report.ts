@@ -3,7 +3,8 @@ import { fixed, table, thousands } from "../scheduler/measure";
 
 import type { TLoadResult } from "./load";
 
-export const TARGETS = ["direct", "gateway", "nginx"] as const;
+/** nginx: `worker_processes auto` (one per core); nginx-1w: one worker, as one Node process. */
+export const TARGETS = ["direct", "gateway", "nginx", "nginx-1w"] as const;
 export type TTarget = (typeof TARGETS)[number];
 export type TByTarget = Record<TTarget, TLoadResult>;
 
@@ -46,10 +47,12 @@ export function reportMaximum(max: TByTarget, clients: number, seconds: number):
       ms(r.p99Ms),
       thousands(r.errors),
       ratio(r.achievedPerSecond / max.nginx.achievedPerSecond),
+      ratio(r.achievedPerSecond / max["nginx-1w"].achievedPerSecond),
       ratio(r.achievedPerSecond / max.direct.achievedPerSecond),
     ];
   });
-  print(table(["target", "req/s", "p50 ms", "p99 ms", "errors", "÷ nginx", "÷ direct"], rows));
+  const header = ["target", "req/s", "p50 ms", "p99 ms", "errors", "÷ nginx", "÷ nginx-1w"];
+  print(table([...header, "÷ direct"], rows));
   print();
 }
 
@@ -74,6 +77,7 @@ export function reportRates(points: readonly TRatePoint[], seconds: number): voi
   print("Added latency at each rate (gateway or nginx minus direct, same rate):\n");
   const added = points.map((point) => {
     const { direct, gateway, nginx } = point.results;
+    const single = point.results["nginx-1w"];
 
     return [
       thousands(point.rate),
@@ -81,6 +85,7 @@ export function reportRates(points: readonly TRatePoint[], seconds: number): voi
       ms(gateway.p99Ms - direct.p99Ms),
       ms(nginx.p50Ms - direct.p50Ms),
       ms(nginx.p99Ms - direct.p99Ms),
+      ms(single.p99Ms - direct.p99Ms),
       ratio(gateway.p99Ms / nginx.p99Ms),
     ];
   });
@@ -90,6 +95,7 @@ export function reportRates(points: readonly TRatePoint[], seconds: number): voi
     "gateway +p99 ms",
     "nginx +p50 ms",
     "nginx +p99 ms",
+    "nginx-1w +p99 ms",
     "gateway p99 ÷ nginx p99",
   ];
   print(table(header, added));

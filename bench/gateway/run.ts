@@ -1,26 +1,30 @@
 /**
  * The gateway benchmark: the same replicas of berth-demo/web:1 on the lab reached straight
- * (one replica's published port), through Berth's gateway (startGateway in this process) and
- * through nginx with an equivalent keepalive upstream; then one replica slowed by 200 ms, and
- * the spread of every balancing policy. Prints Markdown for docs/benchmarks.md.
+ * (one replica's published port), through Berth's gateway (its own process, `tsx
+ * server/main.ts` with BERTH_ROLES=gateway, routes from the database) and through nginx with
+ * an equivalent keepalive upstream (one worker per core, and one worker); then one replica
+ * slowed by 200 ms, and the spread of every balancing policy, each set with app.update while
+ * the gateway runs. The load generator, the delay shim and the slowed-replica proxy are child
+ * processes too (bench/gateway/worker.ts). Prints Markdown for docs/benchmarks.md.
  *
- *   flock /tmp/berth-test.lock npx tsx bench/gateway/run.ts            about 4 minutes
- *   flock /tmp/berth-test.lock npx tsx bench/gateway/run.ts --quick    about 1.5 minutes
+ *   flock /tmp/berth-test.lock npx tsx bench/gateway/run.ts            about 6 minutes
+ *   flock /tmp/berth-test.lock npx tsx bench/gateway/run.ts --quick    about 2 minutes
  *
  * Options: --seconds (per constant-rate point), --rates 500,1000,2000 (half the gateway's
  * maximum is always added), --max-seconds, --clients (closed loop), --slow-rate,
- * --requests (fairness, per policy). Only loopback addresses are used.
+ * --requests (fairness, per policy), --pin (load generator on CPU 0; gateway, nginx and the
+ * slowed-replica proxy on CPU 1). Only loopback addresses are used.
  */
 import os from "node:os";
 import { parseArgs } from "node:util";
 
-import type { TLbPolicy } from "@/server/apps/spec";
+import type { TLbPolicy, TLoadBalancing } from "@/server/apps/spec";
 import type { TBackend } from "@/server/gateway/routes";
 
+import { type TGatewayProcess, startGatewayProcess } from "./gateway-process";
 import { type TLabApp, startLabApp } from "./lab-app";
-import { closedLoop, countHosts, openLoop } from "./load";
 import { type TNginx, startNginx } from "./nginx";
-import { benchWeight, startDelayShim, startPolicyProxy } from "./policy-proxy";
+import { type TWorker, startWorker } from "./workers";
 import {
   TARGETS,
   type TByTarget,
@@ -36,6 +40,11 @@ import {
 } from "./report";
 
 const REPLICAS = 4;
+const SERVICE_PORT = 20600;
+const GATEWAY_PORTS = "20600-20699";
+/** After an lb change: the gateway applies it within tens of ms (cross-process test). */
+const SETTLE_MS = 500;
+const BENCH_WEIGHTS = [3, 1, 1, 1];
 const SLOW_DELAY_MS = 200;
 const WARM_UP_SECONDS = 1;
 const FAIRNESS_CLIENTS = 16;
@@ -55,7 +64,10 @@ type TOptions = {
   clients: number;
   slowRate: number;
   requests: number;
+  isPinned: boolean;
 };
+
+type TCpus = { load?: string; proxy?: string };
 
 function parseOptions(): TOptions {
   const { values } = parseArgs({
@@ -67,6 +79,7 @@ function parseOptions(): TOptions {
       clients: { type: "string", default: "32" },
       "slow-rate": { type: "string", default: "500" },
       requests: { type: "string" },
+      pin: { type: "boolean", default: false },
     },
   });
   const isQuick = values.quick === true;
@@ -78,6 +91,7 @@ function parseOptions(): TOptions {
     clients: Number(values.clients),
     slowRate: Number(values["slow-rate"]),
     requests: Number(values.requests ?? (isQuick ? 2000 : 10_000)),
+    isPinned: values.pin === true,
   };
 }
 
@@ -110,123 +124,169 @@ async function learnHosts(backends: readonly TBackend[]): Promise<Map<string, nu
   return hosts;
 }
 
+function lbFor(policy: TLbPolicy): TLoadBalancing {
+  if (policy === "weighted") {
+    return { policy, weights: BENCH_WEIGHTS };
+  }
+  if (policy === "consistent-hash") {
+    return { policy, hashKey: { source: "header", name: "x-user" } };
+  }
+
+  return { policy };
+}
+
+/** Through the Berth proxy code in its own process, over 3 replicas and a slowed one. */
 async function runSlow(
   backends: readonly TBackend[],
   hosts: Map<string, number>,
+  load: TWorker,
   options: TOptions,
+  cpus: TCpus,
 ): Promise<TSlowRun[]> {
   const runs: TSlowRun[] = [];
   const victim = backends[REPLICAS - 1];
   if (!victim) {
     return runs;
   }
-  const shim = await startDelayShim(victim, SLOW_DELAY_MS);
-  const slowed = [
-    ...backends.slice(0, REPLICAS - 1),
-    { ...victim, host: shim.host, port: shim.port },
-  ];
+  const shimWorker = startWorker("shim");
+  const proxyWorker = startWorker("proxy", cpus.proxy);
   try {
+    const shim = (await shimWorker.run({
+      kind: "shim",
+      target: victim,
+      delayMs: SLOW_DELAY_MS,
+    })) as { host: string; port: number };
+    const slowed = [
+      ...backends.slice(0, REPLICAS - 1),
+      { ...victim, host: shim.host, port: shim.port },
+    ];
     for (const policy of ["p2c", "least-connections", "round-robin"] as const) {
       for (const isSlowed of [false, true]) {
-        const proxy = await startPolicyProxy(policy, isSlowed ? slowed : backends);
-        try {
-          await closedLoop(proxy.url, 4, WARM_UP_SECONDS);
-          const result = await openLoop(proxy.url, options.slowRate, options.seconds);
-          const slowAnswers = [...result.hosts.entries()]
-            .filter(([host]) => hosts.get(host) === REPLICAS - 1)
-            .reduce((sum, [, count]) => sum + count, 0);
-          runs.push({ policy, isSlowed, result, slowShare: slowAnswers / result.ok });
-        } finally {
-          await proxy.close();
-        }
+        const { url } = (await proxyWorker.run({
+          kind: "proxy",
+          policy,
+          backends: isSlowed ? slowed : [...backends],
+          hashKey: { source: "client-address" },
+        })) as { url: string };
+        await load.closed({ target: url, clients: 4, seconds: WARM_UP_SECONDS });
+        const result = await load.open({
+          target: url,
+          perSecond: options.slowRate,
+          seconds: options.seconds,
+        });
+        await proxyWorker.run({ kind: "close" });
+        const slowAnswers = [...result.hosts.entries()]
+          .filter(([host]) => hosts.get(host) === REPLICAS - 1)
+          .reduce((sum, [, count]) => sum + count, 0);
+        runs.push({ policy, isSlowed, result, slowShare: slowAnswers / result.ok });
       }
     }
   } finally {
-    await shim.close();
+    await proxyWorker.stop();
+    await shimWorker.stop();
   }
 
   return runs;
 }
 
 function expectedShares(policy: TLbPolicy): number[] {
-  const weights = Array.from({ length: REPLICAS }, (_, i) => benchWeight(i, policy));
+  const weights = Array.from({ length: REPLICAS }, (_, i) =>
+    policy === "weighted" ? (BENCH_WEIGHTS[i] ?? 1) : 1,
+  );
   const total = weights.reduce((sum, weight) => sum + weight, 0);
 
   return weights.map((weight) => weight / total);
 }
 
+/** Through the gateway process, each policy set live with app.update. */
 async function runFairness(
-  backends: readonly TBackend[],
+  app: TLabApp,
   hosts: Map<string, number>,
+  load: TWorker,
   requests: number,
 ): Promise<TFairnessRun[]> {
   const runs: TFairnessRun[] = [];
   for (const policy of POLICIES) {
+    await app.setLb(lbFor(policy));
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     const isHash = policy === "consistent-hash";
-    const hashKey = isHash ? { source: "header" as const, name: "x-user" } : undefined;
-    const proxy = await startPolicyProxy(policy, backends, hashKey);
-    try {
-      let user = 0;
-      const headers = isHash ? () => ({ "x-user": `user-${(user += 1)}` }) : undefined;
-      const result = await countHosts(proxy.url, requests, FAIRNESS_CLIENTS, { headers });
-      const counts = Array.from({ length: REPLICAS }, () => 0);
-      for (const [host, count] of result.hosts) {
-        const slot = hosts.get(host);
-        if (slot !== undefined) {
-          counts[slot] = (counts[slot] ?? 0) + count;
-        }
+    const result = await load.count({
+      target: app.serviceUrl,
+      count: requests,
+      clients: FAIRNESS_CLIENTS,
+      userHeader: isHash ? "x-user" : undefined,
+    });
+    const counts = Array.from({ length: REPLICAS }, () => 0);
+    for (const [host, count] of result.hosts) {
+      const slot = hosts.get(host);
+      if (slot !== undefined) {
+        counts[slot] = (counts[slot] ?? 0) + count;
       }
-      const note = isHash
-        ? "key: x-user header, one distinct user per request"
-        : policy === "weighted"
-          ? "weights 3:1:1:1"
-          : "";
-      runs.push({ policy, counts, expected: expectedShares(policy), errors: result.errors, note });
-    } finally {
-      await proxy.close();
     }
+    const note = isHash
+      ? "key: x-user header, one distinct user per request"
+      : policy === "weighted"
+        ? "weights 3:1:1:1"
+        : "";
+    runs.push({ policy, counts, expected: expectedShares(policy), errors: result.errors, note });
   }
+  await app.setLb({ policy: "round-robin" });
 
   return runs;
 }
 
-async function runLoad(app: TLabApp, nginx: TNginx, options: TOptions): Promise<void> {
-  const direct = app.backends[0];
-  if (!direct) {
-    throw new Error("no replica to reach directly");
-  }
-  const urls: TUrls = {
-    direct: `http://${direct.host}:${direct.port}`,
-    gateway: app.serviceUrl,
-    nginx: nginx.url,
-  };
-  print(`Targets: direct ${urls.direct}, gateway ${urls.gateway}, nginx ${urls.nginx}.\n`);
-  await eachTarget((url) => closedLoop(url, 8, WARM_UP_SECONDS), urls);
-  const max = await eachTarget((url) => closedLoop(url, options.clients, options.maxSeconds), urls);
+async function runLoad(urls: TUrls, load: TWorker, options: TOptions): Promise<void> {
+  print(`Targets: ${TARGETS.map((target) => `${target} ${urls[target]}`).join(", ")}.\n`);
+  await eachTarget((target) => load.closed({ target, clients: 8, seconds: WARM_UP_SECONDS }), urls);
+  const max = await eachTarget(
+    (target) => load.closed({ target, clients: options.clients, seconds: options.maxSeconds }),
+    urls,
+  );
   reportMaximum(max, options.clients, options.maxSeconds);
   const half = Math.round(max.gateway.achievedPerSecond / 2 / 50) * 50;
   const rates = [...new Set([...options.rates, half])].sort((a, b) => a - b);
   const points: TRatePoint[] = [];
   for (const rate of rates) {
-    const results = await eachTarget((url) => openLoop(url, rate, options.seconds), urls);
+    const results = await eachTarget(
+      (target) => load.open({ target, perSecond: rate, seconds: options.seconds }),
+      urls,
+    );
     points.push({ rate, results });
   }
   reportRates(points, options.seconds);
   print(`Half of the gateway's maximum: ${half} req/s.\n`);
 }
 
+/** Waits until the gateway process serves every replica. */
+async function waitForGateway(url: string, load: TWorker): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const result = await load.count({ target: url, count: 40, clients: 4 });
+    if (result.ok === 40 && result.hosts.size === REPLICAS) {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the gateway did not serve ${REPLICAS} replicas at ${url}`);
+}
+
 async function main(): Promise<void> {
   process.env.LOG_LEVEL ??= "warn";
   const options = parseOptions();
-  print(`Machine: ${describeMachine()}\n`);
+  const cpus: TCpus = options.isPinned ? { load: "0", proxy: "1" } : {};
+  print(`Machine: ${describeMachine()}${options.isPinned ? "; pinned" : ""}\n`);
   const startedAt = Date.now();
   let app: TLabApp | undefined;
+  let gateway: TGatewayProcess | undefined;
   let nginx: TNginx | undefined;
+  let nginxSingle: TNginx | undefined;
+  let load: TWorker | undefined;
   const cleanUp = async () => {
+    await load?.stop();
     await nginx?.stop();
-    nginx = undefined;
+    await nginxSingle?.stop();
+    await gateway?.stop();
     await app?.stop();
-    app = undefined;
+    load = nginx = nginxSingle = gateway = app = undefined;
   };
   const onSignal = () => {
     void cleanUp().finally(() => process.exit(130));
@@ -234,12 +294,27 @@ async function main(): Promise<void> {
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   try {
-    app = await startLabApp(REPLICAS);
-    nginx = await startNginx(app.backends);
+    app = await startLabApp(REPLICAS, SERVICE_PORT);
+    gateway = await startGatewayProcess(app.db, GATEWAY_PORTS, cpus.proxy);
+    nginx = await startNginx(app.backends, "auto", cpus.proxy);
+    nginxSingle = await startNginx(app.backends, 1, cpus.proxy);
+    load = startWorker("load", cpus.load);
+    await waitForGateway(app.serviceUrl, load);
     const hosts = await learnHosts(app.backends);
-    await runLoad(app, nginx, options);
-    reportSlow(await runSlow(app.backends, hosts, options), options.slowRate, options.seconds);
-    reportFairness(await runFairness(app.backends, hosts, options.requests), options.requests);
+    const direct = app.backends[0];
+    if (!direct) {
+      throw new Error("no replica to reach directly");
+    }
+    const urls: TUrls = {
+      direct: `http://${direct.host}:${direct.port}`,
+      gateway: app.serviceUrl,
+      nginx: nginx.url,
+      "nginx-1w": nginxSingle.url,
+    };
+    await runLoad(urls, load, options);
+    const slow = await runSlow(app.backends, hosts, load, options, cpus);
+    reportSlow(slow, options.slowRate, options.seconds);
+    reportFairness(await runFairness(app, hosts, load, options.requests), options.requests);
   } finally {
     await cleanUp();
   }
