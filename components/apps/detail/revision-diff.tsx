@@ -15,15 +15,18 @@ const KIND_MARKS: Record<TKind, { mark: string; className: string }> = {
   changed: { mark: "~", className: "text-warn" },
 };
 
+type TRevisionDiffProps = { appId: string; from: number; to: number; current: number };
+
 /** What changed from one revision to another, one line per change; secrets stay hidden. */
-export function RevisionDiff({ appId, from, to }: { appId: string; from: number; to: number }) {
+export function RevisionDiff({ appId, from, to, current }: TRevisionDiffProps) {
   const trpc = useTRPC();
   const diff = useQuery(trpc.app.diff.queryOptions({ id: appId, from, to }));
 
   return (
     <section aria-label={`Changes from revision ${from} to ${to}`} className="px-4 py-3">
       <h3 className="mb-2 text-xs font-semibold text-muted">
-        Revision {from} → revision {to} (current)
+        Revision {from} → revision {to}
+        {to === current ? " (current)" : ""}
       </h3>
       {diff.isPending ? (
         <SkeletonRows rows={2} label="Loading changes" />

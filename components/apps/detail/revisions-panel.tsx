@@ -10,12 +10,20 @@ import { errorMessage } from "@/components/trpc/errors";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { SelectField } from "@/components/ui/field";
 import { Panel } from "@/components/ui/panel";
 import { QueryErrorNotice } from "@/components/ui/query-error-notice";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { SkeletonRows } from "@/components/ui/skeleton";
 
 import { applyAppChange } from "./app-cache";
+import {
+  type TComparison,
+  comparisonFor,
+  comparisonProblem,
+  swapped,
+  withSide,
+} from "./revision-compare";
 import { RevisionDiff } from "./revision-diff";
 
 type TRevisionRowProps = {
@@ -53,29 +61,63 @@ function RevisionRow({
           </span>
         </p>
       </div>
-      {revision.isCurrent ? null : (
-        <div className="flex flex-wrap gap-2">
-          <Button size="sm" variant={isComparing ? "primary" : "secondary"} onClick={onCompare}>
-            {isComparing ? "Comparing" : "Compare"}
+      <div className="flex flex-wrap gap-2">
+        <Button size="sm" variant={isComparing ? "primary" : "secondary"} onClick={onCompare}>
+          {isComparing ? "Comparing" : "Compare"}
+        </Button>
+        {canOperate && !revision.isCurrent ? (
+          <Button size="sm" onClick={onRollback}>
+            Roll back to this
           </Button>
-          {canOperate ? (
-            <Button size="sm" onClick={onRollback}>
-              Roll back to this
-            </Button>
-          ) : null}
-        </div>
-      )}
+        ) : null}
+      </div>
     </li>
   );
 }
 
-/** The app's revisions, newest first: compare one with the current, or roll back to it. */
+type TComparePickerProps = {
+  revisions: readonly TRevisionView[];
+  comparison: TComparison;
+  onChange: (comparison: TComparison) => void;
+  onClose: () => void;
+};
+
+/** Both sides of the comparison, each any revision of the app. */
+function ComparePicker({ revisions, comparison, onChange, onClose }: TComparePickerProps) {
+  const options = revisions.map((revision) => (
+    <option key={revision.number} value={revision.number}>
+      #{revision.number} {revision.reason}
+      {revision.isCurrent ? " (current)" : ""}
+    </option>
+  ));
+  const pick = (side: keyof TComparison) => (event: { target: { value: string } }) =>
+    onChange(withSide(comparison, side, Number(event.target.value)));
+
+  return (
+    <div className="flex flex-wrap items-end gap-3 px-4 pt-3" data-testid="revision-compare">
+      <SelectField label="From revision" value={comparison.from} onChange={pick("from")}>
+        {options}
+      </SelectField>
+      <SelectField label="To revision" value={comparison.to} onChange={pick("to")}>
+        {options}
+      </SelectField>
+      <Button size="sm" onClick={() => onChange(swapped(comparison))}>
+        Swap
+      </Button>
+      <Button size="sm" variant="ghost" onClick={onClose}>
+        Close
+      </Button>
+    </div>
+  );
+}
+
+/** The app's revisions, newest first: compare any two, or roll back to one. */
 export function RevisionsPanel({ app }: { app: TAppView }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const notify = useToast();
   const canOperate = useCan("operator");
-  const [comparing, setComparing] = useState<number | null>(null);
+  const [comparison, setComparison] = useState<TComparison | null>(null);
   const [rollingBackTo, setRollingBackTo] = useState<number | null>(null);
 
   const revisions = useQuery(trpc.app.revisions.queryOptions({ id: app.id }));
@@ -84,7 +126,7 @@ export function RevisionsPanel({ app }: { app: TAppView }) {
       onSuccess: (updated, input) => {
         applyAppChange(queryClient, trpc, updated);
         setRollingBackTo(null);
-        setComparing(null);
+        setComparison(null);
         notify(
           "success",
           `Rolled back to revision ${input.toRevision}'s spec ` +
@@ -98,6 +140,13 @@ export function RevisionsPanel({ app }: { app: TAppView }) {
     rollback.reset();
   };
   const current = app.revision.number;
+  const numbers = revisions.data?.map((revision) => revision.number) ?? [];
+  const isCompared = (number: number) =>
+    comparison !== null && (comparison.from === number || comparison.to === number);
+  // Compare on a row in the comparison closes it; on any other row, starts from that row.
+  const compare = (number: number) =>
+    setComparison(isCompared(number) ? null : comparisonFor(numbers, number, current));
+  const problem = comparison ? comparisonProblem(comparison) : null;
 
   return (
     <Panel title="Revisions" description="Every change is a new revision." isFlush>
@@ -114,18 +163,31 @@ export function RevisionsPanel({ app }: { app: TAppView }) {
               key={revision.number}
               revision={revision}
               canOperate={canOperate}
-              isComparing={comparing === revision.number}
-              onCompare={() =>
-                setComparing((shown) => (shown === revision.number ? null : revision.number))
-              }
+              isComparing={isCompared(revision.number)}
+              onCompare={() => compare(revision.number)}
               onRollback={() => setRollingBackTo(revision.number)}
             />
           ))}
         </ol>
       )}
-      {comparing !== null && comparing !== current ? (
+      {comparison && revisions.data ? (
         <div className="border-t border-line">
-          <RevisionDiff appId={app.id} from={comparing} to={current} />
+          <ComparePicker
+            revisions={revisions.data}
+            comparison={comparison}
+            onChange={setComparison}
+            onClose={() => setComparison(null)}
+          />
+          {problem ? (
+            <p className="px-4 py-3 text-sm text-muted">{problem}</p>
+          ) : (
+            <RevisionDiff
+              appId={app.id}
+              from={comparison.from}
+              to={comparison.to}
+              current={current}
+            />
+          )}
         </div>
       ) : null}
       <ConfirmDialog
