@@ -84,10 +84,18 @@ test("deploy an app, see its replicas live with their placement, scale it, delet
   await expect(candidates.first()).toContainText("chosen");
   await expect(candidates.first().getByTestId("scorer-score").first()).toHaveText(/^\d+(\.\d)?$/);
 
-  // Scaling from the app page: the replica list shrinks live.
+  // Scaling from the app page: a preview of what goes first, then the list shrinks live.
   const scale = page.getByRole("form", { name: "Scale" });
   await scale.getByLabel("Replicas").fill("1");
   await scale.getByRole("button", { name: "Scale" }).click();
+  const scaling = page.getByRole("dialog", { name: `Scale ${APP} to 1?` });
+  await expect(scaling.getByTestId("scale-summary")).toHaveText(
+    "2 → 1: keeps 1 replica in place, removes 1 replica.",
+  );
+  const removed = scaling.locator('[data-testid="scale-change"][data-kind="removed"]');
+  await expect(removed).toContainText("Replica 1");
+  await expect(removed).toHaveAttribute("data-node-name", /^lab-[12]$/);
+  await scaling.getByRole("button", { name: "Scale to 1" }).click();
   await expect(page.getByTestId("desired-replicas")).toHaveText("1");
   await expect(page.getByTestId("app-revision")).toHaveText("revision 2");
   await expect(replicas).toHaveCount(1, { timeout: CONVERGE_TIMEOUT_MS });
