@@ -74,7 +74,7 @@ export function DryRunPreview({ spec }: { spec: TAppSpec | null }) {
   const settled = useDebounced(spec, PREVIEW_DEBOUNCE_MS);
   const plan = useQuery(
     trpc.app.dryRun.queryOptions(
-      { spec: settled ?? undefined, seed: 0 },
+      { spec: settled ?? undefined },
       { enabled: settled !== null, placeholderData: keepPreviousData },
     ),
   );

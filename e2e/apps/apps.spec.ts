@@ -50,6 +50,9 @@ test("deploy an app, see its replicas live with their placement, scale it, delet
   await expect(placements).toHaveCount(2);
   await expect(page.getByTestId("preview-unplaced")).toHaveCount(0);
   await expect(placements.first()).toHaveAttribute("data-node-name", /^lab-[12]$/);
+  const previewNodes = await placements.evaluateAll((items) =>
+    items.map((item) => item.getAttribute("data-node-name")).sort(),
+  );
 
   await page.getByRole("button", { name: "Deploy app" }).click();
   await page.waitForURL(/\/apps\/[0-9a-f-]{36}$/);
@@ -66,6 +69,11 @@ test("deploy an app, see its replicas live with their placement, scale it, delet
     timeout: CONVERGE_TIMEOUT_MS,
   });
   await expect(page.getByTestId("ready-of-desired")).toHaveText("2 / 2");
+  // The controller placed them where the preview said.
+  const placedNodes = await replicas.evaluateAll((rows) =>
+    rows.map((row) => row.getAttribute("data-node-name")).sort(),
+  );
+  expect(placedNodes).toEqual(previewNodes);
   const first = replicas.first();
   await expect(first).toHaveAttribute("data-node-name", /^lab-[12]$/);
   await expect(first.getByTestId("replica-node")).toHaveText(/^lab-[12]$/);

@@ -18,6 +18,7 @@ import {
   type TPlacementRequest,
   type TPlacementResult,
   type TSnapshot,
+  placementSeed,
   planPlacement,
 } from "@/server/scheduler";
 
@@ -70,7 +71,8 @@ export const ZDryRunResult = z.object({
 export type TDryRunResult = z.infer<typeof ZDryRunResult>;
 
 /** A spec to try, or an existing app's current spec, with an optional replica count. */
-export type TDryRunInput = { spec?: TAppSpec; appId?: string; replicas?: number; seed: number };
+/** Without a seed, the app's own placement seed: the one the controller places with. */
+export type TDryRunInput = { spec?: TAppSpec; appId?: string; replicas?: number; seed?: number };
 
 /** Whether nodes may pull a missing image: the process's BERTH_PULL_IMAGES. */
 export type TDryRunOptions = { canPull: boolean };
@@ -181,7 +183,7 @@ async function currentSpecOf(db: PrismaClient, appId: string) {
 async function dryRunFresh(
   db: PrismaClient,
   spec: TAppSpec,
-  seed: number,
+  seed: number | undefined,
   { canPull }: TDryRunOptions,
 ): Promise<TDryRunResult> {
   const existing = await db.app.findUnique({ where: { name: spec.name } });
@@ -200,7 +202,9 @@ async function dryRunFresh(
     replicas: spec.replicas,
   };
 
-  return toDryRunResult(spec.name, planPlacement(snapshot, request, seed), cluster.nodeNames);
+  const result = planPlacement(snapshot, request, seed ?? placementSeed(spec.name));
+
+  return toDryRunResult(spec.name, result, cluster.nodeNames);
 }
 
 function slotReplica(row: TSlotRow, cluster: TLoadedCluster): TSlotReplica {
@@ -221,7 +225,7 @@ async function dryRunScale(
   db: PrismaClient,
   appId: string,
   replicas: number | undefined,
-  seed: number,
+  seed: number | undefined,
   { canPull }: TDryRunOptions,
 ): Promise<TDryRunResult> {
   const spec = await currentSpecOf(db, appId);
@@ -243,7 +247,7 @@ async function dryRunScale(
     ...toSchedulerSpec(appId, spec, cluster.appIdsByName, canPull),
     replicas: toPlace.length,
   };
-  const result = planPlacement(snapshot, request, seed);
+  const result = planPlacement(snapshot, request, seed ?? placementSeed(spec.name));
 
   return toDryRunResult(spec.name, result, cluster.nodeNames, {
     replicas: count,

@@ -28,6 +28,7 @@ const CONVERGE_TIMEOUT_MS = 45_000;
 /** Longer than any test: no inventory read overwrites one a test wrote. */
 const STALE_INVENTORY_MS = 10 * 60_000;
 const HTTP_TIMEOUT_MS = 3000;
+const MIB_64 = 64 * 1024 * 1024;
 
 let db: PrismaClient;
 let caller: ReturnType<typeof callerFor>;
@@ -277,6 +278,41 @@ describe("reconciler on the lab", () => {
     } finally {
       await engineClient(target).getContainer(foreign).remove({ force: true });
     }
+  });
+
+  it("places a binpack app where its dry run said, with Docker's restarts off and its limits", async () => {
+    const spec = {
+      name: "packed",
+      image: "berth-demo/web:1",
+      replicas: 2,
+      resources: { cpuRequestMillis: 100, memoryRequestBytes: MIB_64, memoryLimitBytes: MIB_64 },
+      placement: { strategy: "binpack" as const },
+    };
+    // Identical lab nodes tie under binpack: the preview and the controller break ties alike.
+    const preview = await caller.app.dryRun({ spec });
+
+    expect(preview.unplaced).toHaveLength(0);
+    const packed = await caller.app.create(spec);
+    const running = await waitForRunning(packed.id, 2);
+    const nodeNamesOf = (names: (string | undefined)[]) => names.map(String).sort();
+
+    expect(nodeNamesOf(running.map((replica) => replica.node?.name))).toEqual(
+      nodeNamesOf(preview.placements.map((placement) => placement.nodeName)),
+    );
+    for (const replica of running) {
+      const target = LAB_TARGETS[Number(replica.node?.name.replace("lab-", "")) - 1];
+      if (!target || !replica.containerId) {
+        throw new Error(`replica ${replica.slot} has no lab node or container`);
+      }
+      const inspected = await engineClient(target).getContainer(replica.containerId).inspect();
+
+      expect(inspected.HostConfig.RestartPolicy?.Name).toBe("no");
+      expect(inspected.HostConfig.Memory).toBe(MIB_64);
+    }
+    await caller.app.delete({ id: packed.id });
+    await waitFor("packed containers removed", async () =>
+      (await labContainers(`${LABEL_APP}=${packed.id}`)).length === 0 ? true : undefined,
+    );
   });
 
   it("leaves replicas of an image no node holds unplaced, saying why", async () => {

@@ -50,7 +50,7 @@ import {
 import { BerthError } from "@/server/errors";
 import { type TEventInput, announceEvent, recordEvent } from "@/server/events/service";
 import { engineTargetOf } from "@/server/nodes/service";
-import { planPlacement } from "@/server/scheduler";
+import { placementSeed, planPlacement } from "@/server/scheduler";
 
 import { containerNameOf, containerSpecOf } from "./container-spec";
 import { Drains } from "./drains";
@@ -452,10 +452,11 @@ export class Reconciler {
   private async place(appId: string, revisionId: string, replicaIds: string[]): Promise<boolean> {
     const { db } = this.options;
     const revision = await db.revision.findUniqueOrThrow({ where: { id: revisionId } });
+    const spec = maskedSpecOf(revision);
     const { canPullImages: canPull } = this.options;
     const cluster = await loadCluster(db, { canPull });
     const request = {
-      ...toSchedulerSpec(appId, maskedSpecOf(revision), cluster.appIdsByName, canPull),
+      ...toSchedulerSpec(appId, spec, cluster.appIdsByName, canPull),
       replicas: replicaIds.length,
     };
     const rows = await db.replica.findMany({ where: { id: { in: replicaIds } } });
@@ -464,7 +465,7 @@ export class Reconciler {
     const snapshot = pinned
       ? { ...cluster.snapshot, nodes: cluster.snapshot.nodes.filter((n) => n.id === pinned) }
       : cluster.snapshot;
-    const result = planPlacement(snapshot, request, this.options.epoch);
+    const result = planPlacement(snapshot, request, placementSeed(spec.name));
     const writes = replicaIds.map((replicaId, index) => {
       const placed = result.plan.placements.find((p) => p.replicaIndex === index);
       const explanation = (result.explanation.replicas[index] ?? {}) as Prisma.InputJsonValue;

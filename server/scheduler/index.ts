@@ -19,7 +19,7 @@ export {
   planPlacement,
 } from "./plan";
 export { planRepack, type TRepackMove, type TRepackPlan } from "./repack";
-export { createPrng, type TPrng } from "./seeded";
+export { createPrng, placementSeed, type TPrng } from "./seeded";
 export {
   type TWhatIfMove,
   type TWhatIfResult,

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
-import { createPrng } from "./seeded";
+import { createPrng, placementSeed } from "./seeded";
 
 describe("createPrng", () => {
   it("replays the same sequence from the same seed", () => {
@@ -26,6 +26,22 @@ describe("createPrng", () => {
           expect(value).toBeLessThan(1);
           expect(Number.isInteger(index) && index >= 0 && index < n).toBe(true);
         }
+      }),
+    );
+  });
+});
+
+describe("placementSeed", () => {
+  it("is a 32-bit seed fixed by the app's name", () => {
+    expect(placementSeed("web")).toBe(placementSeed("web"));
+    expect(placementSeed("web")).not.toBe(placementSeed("api"));
+    // FNV-1a's published value for the empty string: its offset basis.
+    expect(placementSeed("")).toBe(0x811c9dc5);
+    fc.assert(
+      fc.property(fc.string(), (name) => {
+        const seed = placementSeed(name);
+
+        expect(Number.isInteger(seed) && seed >= 0 && seed <= 0xffff_ffff).toBe(true);
       }),
     );
   });

@@ -3,6 +3,20 @@
  * Nothing here reads a clock or Math.random.
  */
 
+/**
+ * The seed an app's placements use: the same for the controller's real placement and for the
+ * dry run shown before a deploy or a scale, so the preview names the nodes the deploy picks
+ * when scores tie; different apps break ties differently. FNV-1a of the app's name.
+ */
+export function placementSeed(appName: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < appName.length; index += 1) {
+    hash = Math.imul(hash ^ appName.charCodeAt(index), 0x01000193) >>> 0;
+  }
+
+  return hash;
+}
+
 /** A source of floats in [0, 1) and of integers in [0, n). */
 export type TPrng = { next: () => number; below: (n: number) => number };
 

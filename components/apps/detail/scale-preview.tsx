@@ -50,7 +50,7 @@ function ChangeRow({ change }: { change: TScaleChange }) {
  */
 export function ScalePreview({ appId, from, to }: { appId: string; from: number; to: number }) {
   const trpc = useTRPC();
-  const plan = useQuery(trpc.app.dryRun.queryOptions({ appId, replicas: to, seed: 0 }));
+  const plan = useQuery(trpc.app.dryRun.queryOptions({ appId, replicas: to }));
 
   if (plan.isPending) {
     return <SkeletonRows rows={2} label="Planning the scale" />;

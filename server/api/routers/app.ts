@@ -31,7 +31,11 @@ const ZReplicaCount = z
   .max(MAX_REPLICAS, `must be a whole number from 0 to ${MAX_REPLICAS}`);
 
 /** Seeds make a plan replayable; the same seed and cluster give the same plan. */
-const ZSeed = z.number().int().min(0).max(0xffff_ffff).default(0);
+const ZSeed = z
+  .number({ error: "must be a whole number from 0 to 4294967295" })
+  .int()
+  .min(0)
+  .max(0xffff_ffff);
 
 /** A spec to try, or an existing app's current spec; `replicas` overrides its count. */
 const ZDryRunInput = z
@@ -39,7 +43,8 @@ const ZDryRunInput = z
     spec: ZAppSpec.optional(),
     appId: z.uuid("must be an app id").optional(),
     replicas: ZReplicaCount.optional(),
-    seed: ZSeed,
+    // Left out, the app's placement seed: the preview then matches the real placement.
+    seed: ZSeed.optional(),
   })
   .refine((input) => (input.spec === undefined) !== (input.appId === undefined), {
     message: "give either a spec or an appId",
@@ -142,7 +147,7 @@ export const appRouter = createTRPCRouter({
 
   /** Where a node's replicas would go if it died now. */
   whatIf: viewerProcedure
-    .input(z.strictObject({ nodeId: z.uuid("must be a node id"), seed: ZSeed }))
+    .input(z.strictObject({ nodeId: z.uuid("must be a node id"), seed: ZSeed.default(0) }))
     .output(ZWhatIfResult)
     .query(({ ctx, input }) =>
       whatIf(ctx.db, input.nodeId, input.seed, { canPull: ctx.env.BERTH_PULL_IMAGES }),
