@@ -14,6 +14,17 @@ import type { PrismaClient } from "@/server/db/generated/client";
 import { BerthError, isBerthError, toTrpcError } from "@/server/errors";
 import type { TEnv } from "@/server/env";
 
+/**
+ * The largest request body the HTTP handler reads. Well above every field's own limit (a
+ * Compose file's 1 MiB, env's 256 KiB), so an oversized field gets its own field error; a
+ * larger body is refused unread.
+ */
+export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+
+const PAYLOAD_TOO_LARGE_MESSAGE =
+  "The request is larger than 8 MiB, so none of it was read and nothing changed. " +
+  "Send less: env takes at most 256 KiB in all, a Compose file at most 1 MiB.";
+
 export type TCookieOptions = { maxAgeSeconds?: number; expires?: Date };
 
 export type TContext = {
@@ -76,6 +87,13 @@ const t = initTRPC
       }
       const berth = isBerthError(cause) ? cause : undefined;
       const isInternal = shape.data.httpStatus >= 500 && !berth;
+      if (error.code === "PAYLOAD_TOO_LARGE") {
+        return {
+          ...shape,
+          message: PAYLOAD_TOO_LARGE_MESSAGE,
+          data: { ...shape.data, stack: undefined, berthCode: "INVALID_INPUT", fieldErrors: null },
+        };
+      }
 
       return {
         ...shape,

@@ -4,10 +4,9 @@
  * on the lab keeps its spec, revisions and replicas through every refused update and scale.
  */
 import { TRPCClientError } from "@trpc/client";
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ZodError } from "zod";
 
+import { MAX_REQUEST_BYTES } from "@/server/api/trpc";
 import type { PrismaClient } from "@/server/db/generated/client";
 import {
   type TTestApi,
@@ -137,24 +136,23 @@ describe("creating an app with bad input over HTTP", () => {
     await expectNothingStored();
   });
 
-  it("refuses an env of 5 MB at the HTTP body limit, and with a field error past it", async () => {
+  it("refuses an env of 5 MB with field errors on the value and on env", async () => {
     const env = { BLOB: "x".repeat(5 * 1000 * 1000) };
     const failure = await createFailure({ ...BASE, env });
 
-    // The HTTP handler refuses bodies over 2 MiB before any procedure runs.
-    expect(failure.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(failure.fieldErrors["env.BLOB"]?.[0]).toMatch(/must be at most 32 KiB/);
+    expect(failure.fieldErrors.env?.[0]).toMatch(/at most 256 KiB/);
     await expectNothingStored();
-    // A caller without the body limit reaches the spec's own checks.
-    const error = await operator.app.create({ ...BASE, env }).catch((e: unknown) => e);
+  });
 
-    expect(error).toBeInstanceOf(TRPCError);
-    const cause = (error as TRPCError).cause;
+  it("refuses a body over 8 MiB unread, saying what to send instead", async () => {
+    const env = { BLOB: "x".repeat(MAX_REQUEST_BYTES + 1) };
+    const failure = await createFailure({ ...BASE, env });
 
-    expect(cause).toBeInstanceOf(ZodError);
-    expect((cause as ZodError).issues.map((issue) => issue.path.join("."))).toEqual([
-      "env.BLOB",
-      "env",
-    ]);
+    expect(failure.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(failure.message).toMatch(
+      /larger than 8 MiB.*nothing changed.*env takes at most 256 KiB/,
+    );
     await expectNothingStored();
   });
 
@@ -272,21 +270,12 @@ describe("updating and scaling a running app with bad input over HTTP", () => {
     expect(await appState()).toEqual(before);
   });
 
-  it("refuses a 5 MB env in an update at the body limit, and on env past it", async () => {
+  it("refuses a 5 MB env in an update with field errors on the value and on env", async () => {
     const env = { BLOB: "x".repeat(5 * 1000 * 1000) };
     const failure = await updateFailure({ ...STEADY, env });
 
-    expect(failure.code).toBe("PAYLOAD_TOO_LARGE");
-    const error = await operator.app
-      .update({ id: appId, spec: { ...STEADY, env } })
-      .catch((e: unknown) => e);
-    const cause = (error as TRPCError).cause;
-
-    expect(cause).toBeInstanceOf(ZodError);
-    expect((cause as ZodError).issues.map((issue) => issue.path.join("."))).toEqual([
-      "spec.env.BLOB",
-      "spec.env",
-    ]);
+    expect(failure.fieldErrors["spec.env.BLOB"]?.[0]).toMatch(/must be at most 32 KiB/);
+    expect(failure.fieldErrors["spec.env"]?.[0]).toMatch(/at most 256 KiB/);
     expect(await appState()).toEqual(before);
   });
 

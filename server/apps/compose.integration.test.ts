@@ -7,6 +7,7 @@ import { TRPCClientError } from "@trpc/client";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
+import { MAX_REQUEST_BYTES } from "@/server/api/trpc";
 import type { PrismaClient } from "@/server/db/generated/client";
 import {
   type TTestApi,
@@ -225,10 +226,18 @@ describe("compose over HTTP", () => {
     return { code: data.code, message: error.message, fieldErrors: data.fieldErrors ?? {} };
   }
 
-  it("refuses 5 MB at the body limit", async () => {
+  it("refuses 5 MB with a field error on text", async () => {
     const result = await failure(`services: {}\n#${"x".repeat(5 * 1000 * 1000)}`);
 
+    expect(result.fieldErrors.text?.[0]).toMatch(/at most 1 MiB/);
+    await expectNothingStored();
+  });
+
+  it("refuses a body over 8 MiB unread", async () => {
+    const result = await failure(`services: {}\n#${"x".repeat(MAX_REQUEST_BYTES)}`);
+
     expect(result.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(result.message).toMatch(/a Compose file at most 1 MiB/);
     await expectNothingStored();
   });
 

@@ -16,7 +16,7 @@ import superjson from "superjson";
 
 import { createHttpContext } from "@/server/api/context";
 import { type AppRouter, appRouter, createCaller } from "@/server/api/root";
-import type { TContext } from "@/server/api/trpc";
+import { MAX_REQUEST_BYTES, type TContext } from "@/server/api/trpc";
 import type { TPrincipal, TRole } from "@/server/auth/principal";
 import { signIn } from "@/server/auth/service";
 import { hashPassword } from "@/server/auth/crypto";
@@ -123,7 +123,7 @@ export async function startTestApi(db: PrismaClient): Promise<TTestApi> {
   const handler = createHTTPHandler({
     router: appRouter,
     basePath: "/api/trpc/",
-    maxBodySize: 2 * 1024 * 1024,
+    maxBodySize: MAX_REQUEST_BYTES,
     createContext: ({ req, res }) => createHttpContext({ db, env }, req, res),
   });
   const server = http.createServer((req, res) => handler(req, res));

@@ -11,13 +11,11 @@ import type { Logger } from "pino";
 
 import { createHttpContext } from "@/server/api/context";
 import { appRouter } from "@/server/api/root";
+import { MAX_REQUEST_BYTES } from "@/server/api/trpc";
 import type { PrismaClient } from "@/server/db/generated/client";
 import type { TEnv } from "@/server/env";
 import { DOWNLOAD_PATH, handleLogDownload } from "@/server/logs/download";
 import { METRICS_PATH, serveMetrics } from "@/server/metrics/http";
-
-/** Large enough for a Compose file or a TLS bundle; larger bodies are refused unread. */
-const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 export type TWebServer = { url: string; close: () => Promise<void> };
 
@@ -34,7 +32,7 @@ export async function startWebServer(deps: {
   const api = createHTTPHandler({
     router: appRouter,
     basePath: "/api/trpc/",
-    maxBodySize: MAX_BODY_BYTES,
+    maxBodySize: MAX_REQUEST_BYTES,
     createContext: ({ req, res }) => createHttpContext(deps, req, res),
   });
   const server = http.createServer((req, res) => {
