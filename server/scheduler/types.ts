@@ -95,7 +95,10 @@ export type TAppSpec = {
   /** Fixed host ports each replica publishes; empty when the app uses no host port. */
   hostPorts: readonly THostPort[];
   image: string;
-  /** Whether nodes may pull the image (registry reachable, credentials present). */
+  /**
+   * Whether nodes may pull an image they lack (BERTH_PULL_IMAGES). With pulls on, every node
+   * passes the image filter: whether a registry holds the image is known only by pulling.
+   */
   canPull: boolean;
   placement: TPlacementRules;
 };
