@@ -352,6 +352,25 @@ describe("stored logs", () => {
     expect(new Set([...first.lines, ...second.lines].map((l) => l.key)).size).toBe(6);
   });
 
+  it("keeps a search within its time range, both ends included", async () => {
+    const all = await caller.log.search({ appId, text: "beat", limit: 200 });
+    const times = all.lines.map((l) => l.at.getTime()).sort((a, b) => a - b);
+    // Stored times have microseconds, dates here milliseconds: `to` is the millisecond after.
+    const from = new Date(times[1] ?? 0);
+    const to = new Date((times[times.length - 2] ?? 0) + 1);
+    const within = await caller.log.search({ appId, text: "beat", from, to, limit: 200 });
+
+    expect(within.lines.length).toBeGreaterThan(0);
+    expect(within.lines.length).toBeLessThan(all.lines.length);
+    expect(within.lines.every((l) => l.at >= from && l.at < to)).toBe(true);
+    const expected = all.lines.filter((l) => l.at >= from && l.at < to).length;
+
+    expect(within.lines).toHaveLength(expected);
+    const backwards = await refusal(caller.log.search({ appId, from: to, to: from }));
+
+    expect(pathsOf(backwards)).toEqual(["to"]);
+  });
+
   it("names the field of a bad regular expression", async () => {
     const error = await refusal(caller.log.search({ appId, text: "beat (", isRegex: true }));
 
