@@ -1,12 +1,14 @@
 /**
  * Stats history in PostgreSQL: 10 s samples older than a day are rolled into 60 s means, 60 s
  * points past the retention are deleted, and the charts read both resolutions as one series.
- * A node's history carries its capacity and what its replicas reserve. Database only: the
- * samples are written here, as the collector writes them.
+ * A node's history carries its capacity and what its replicas reserve, and /metrics serves
+ * each replica's newest sample. Database only: the samples are written here, as the
+ * collector writes them.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { PrismaClient } from "@/server/db/generated/client";
+import { collectMetrics } from "@/server/metrics/collect";
 import { callerFor, createPrincipal, openTestDb } from "@/server/test/harness";
 
 import { ROLLUP_RESOLUTION_SEC, SAMPLE_RESOLUTION_SEC, rollUpStats } from "./rollup";
@@ -161,5 +163,26 @@ describe("stats roll-up", () => {
     });
     expect(history.points).toHaveLength(1);
     expect(history.points[0]?.cpuPercent).toBe(35);
+  });
+});
+
+describe("replica metrics", () => {
+  it("serves each replica's newest sample, labelled with its app, slot and node", async () => {
+    const now = Date.now();
+    await db.statSample.createMany({
+      data: [
+        sample({ at: new Date(now - 20_000), resolution: SAMPLE_RESOLUTION_SEC, cpuPercent: 12 }),
+        sample({ at: new Date(now - 10_000), resolution: SAMPLE_RESOLUTION_SEC, cpuPercent: 42 }),
+      ],
+    });
+
+    const { text } = await collectMetrics(db);
+    const labels = '{app="rolled",slot="0",node="stats-node"}';
+
+    expect(text).toContain(`berth_replica_cpu_percent${labels} 42\n`);
+    expect(text).toContain(`berth_replica_memory_bytes${labels} ${100 * MIB}\n`);
+    expect(text).toContain(`berth_replica_memory_limit_bytes${labels} ${512 * MIB}\n`);
+    expect(text).toContain(`berth_replica_network_receive_bytes_per_second${labels} 420\n`);
+    expect(text).toMatch(/^berth_replicas\{state="running"\} 1$/m);
   });
 });
