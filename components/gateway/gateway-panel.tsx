@@ -109,9 +109,13 @@ function GatewayTable({ view }: { view: TGatewayView }) {
                 <Badge tone="neutral">{replica.state}</Badge>
               )}
             </Cell>
-            <Cell className="text-right tabular-nums">{formatRate(replica.requestsPerSecond)}</Cell>
+            <Cell className="text-right tabular-nums" data-testid="gateway-rps">
+              {formatRate(replica.requestsPerSecond)}
+            </Cell>
             <Cell className="text-right tabular-nums">{formatRate(replica.errorsPerSecond)}</Cell>
-            <Cell className="text-right tabular-nums">{formatLatencyMs(replica.latencyP50Ms)}</Cell>
+            <Cell className="text-right tabular-nums" data-testid="gateway-p50">
+              {formatLatencyMs(replica.latencyP50Ms)}
+            </Cell>
             <Cell className="text-right tabular-nums">{formatLatencyMs(replica.latencyP99Ms)}</Cell>
             <Cell className="text-right tabular-nums">{replica.activeConnections}</Cell>
           </tr>

@@ -26,12 +26,16 @@ export function Table({ head, children }: TTableProps) {
   );
 }
 
-type TCellProps = { children?: ReactNode; className?: string };
+type TCellProps = { children?: ReactNode; className?: string; "data-testid"?: string };
 
 export function HeadCell({ children, className }: TCellProps) {
   return <th className={cx(HEAD_CLASS, className)}>{children}</th>;
 }
 
-export function Cell({ children, className }: TCellProps) {
-  return <td className={cx(CELL_CLASS, className)}>{children}</td>;
+export function Cell({ children, className, "data-testid": testId }: TCellProps) {
+  return (
+    <td className={cx(CELL_CLASS, className)} data-testid={testId}>
+      {children}
+    </td>
+  );
 }

@@ -243,3 +243,68 @@ test("any two revisions can be compared, either way round", async ({ page }) => 
   await picker.getByLabel("From revision").selectOption("1");
   await expect(page.getByText("Pick two different revisions to compare.")).toBeVisible();
 });
+
+test("requests through the gateway show per replica on the app page", async ({ page, request }) => {
+  await signIn(page);
+  await page.goto(`/apps/${appId}`);
+  const panel = page.getByTestId("gateway-panel");
+  const address = (await panel.getByTestId("service-address").textContent()) ?? "";
+  expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
+  await expect(panel.getByTestId("gateway-replica")).toHaveCount(2);
+
+  // Traffic to the service address until the page shows it: bounded in count and time.
+  let isSending = true;
+  const startedAt = Date.now();
+  const traffic = (async () => {
+    for (let sent = 0; isSending && sent < 2000 && Date.now() - startedAt < 30_000; sent += 1) {
+      const response = await request.get(`http://${address}/`);
+      expect(response.status()).toBe(200);
+    }
+  })();
+  try {
+    // The gateway writes its figures every 5 s and the panel reads them as often.
+    await expect
+      .poll(async () => panel.getByTestId("gateway-rps").allTextContents(), { timeout: 20_000 })
+      .toEqual([expect.stringMatching(/^[1-9][\d.]*$/), expect.stringMatching(/^[1-9][\d.]*$/)]);
+    await expect(panel.getByTestId("gateway-p50").first()).toHaveText(/ ms$/);
+  } finally {
+    isSending = false;
+    await traffic;
+  }
+});
+
+test("a replica that cannot be placed says why on the app page", async ({ page }) => {
+  await signIn(page);
+  await page.goto(`/apps/${appId}`);
+  await trpc(page, "app.scale", { id: appId, replicas: 3 });
+  const unplaced = page.locator('[data-testid="replica-row"][data-state="unplaced"]');
+  await expect(unplaced).toHaveCount(1, { timeout: CONVERGE_TIMEOUT_MS });
+  await expect(unplaced.getByTestId("replica-error")).toHaveText(
+    `0 of 2 nodes fit: 2 already run 1 of ${APP} (max)`,
+  );
+  await trpc(page, "app.scale", { id: appId, replicas: 2 });
+  await expect(unplaced).toHaveCount(0, { timeout: CONVERGE_TIMEOUT_MS });
+});
+
+test("rolling back to the first revision from the revisions panel", async ({ page }) => {
+  await signIn(page);
+  await page.goto(`/apps/${appId}`);
+  const before = (await appView(page)).revision.number;
+  await page
+    .locator('[data-testid="revision-row"][data-revision="1"]')
+    .getByRole("button", { name: "Roll back to this" })
+    .click();
+  const dialog = page.getByRole("dialog", { name: "Roll back to revision 1?" });
+  await dialog.getByRole("button", { name: "Roll back" }).click();
+  await expect(dialog).toBeHidden();
+
+  // The rollback is a new revision with revision 1's spec: one replica of the first image.
+  await expect(page.getByTestId("app-revision")).toHaveText(`revision ${before + 1}`);
+  await expect(page.getByTestId("desired-replicas")).toHaveText("1");
+  const app = await appView(page);
+  expect(app.spec.image).toBe(IMAGE_V1);
+  await expect(page.locator('[data-testid="replica-row"][data-state="running"]')).toHaveCount(1, {
+    timeout: ROLLOUT_TIMEOUT_MS,
+  });
+  await expect(page.getByTestId("replica-row")).toHaveCount(1, { timeout: ROLLOUT_TIMEOUT_MS });
+});
