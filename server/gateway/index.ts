@@ -53,6 +53,7 @@ export type TGatewayOptions = {
 
 export type TRouteState = {
   servicePort: number;
+  mode: TRoute["mode"];
   /** Backends that get new requests (ejected ones included: see `ejectedIds`). */
   backends: TRoute["backends"];
   ejectedIds: string[];
@@ -138,6 +139,7 @@ class Gateway {
         return (
           proxy && {
             servicePort: proxy.servicePort,
+            mode: proxy.mode,
             backends: proxy.activeBackends,
             ejectedIds: proxy.ejectedIds,
           }

@@ -1,8 +1,8 @@
 /**
  * WebSockets through the gateway on the lab, with a real client (`ws`): two replicas of
  * berth-demo/web:1, whose port 8081 echoes each text message as "<hostname>: <text>". The
- * gateway routes to the app's first TCP port (8081); the health check uses 8080. Deleting
- * the app closes its WebSockets. Traffic stays on 127.0.0.0/8.
+ * gateway routes to the app's first TCP port (8081); the health check uses 8080. The same
+ * session passes in tcp mode, bytes only. Deleting the app closes its WebSockets. Traffic stays on 127.0.0.0/8.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -145,6 +145,26 @@ describe("WebSocket through the gateway", () => {
     expect(one).toBe(`${hostOne}: hello`);
     expect(long).toBe(`${hostOne}: ${"x".repeat(200)}`);
     expect(two).toBe(`${hostTwo}: again`);
+  });
+
+  it("in tcp mode passes the bytes of a WebSocket session both ways untouched", async () => {
+    await caller.app.update({ id: appId, spec: { ...WS_APP, lb: { mode: "tcp" } } });
+    await waitFor(
+      "tcp mode in the gateway",
+      () => (gateway.routeOf(appId)?.mode === "tcp" ? true : undefined),
+      { timeoutMs: 10_000, intervalMs: 20 },
+    );
+    const echo = await connect();
+    echo.socket.send("over tcp");
+    const answer = await echo.next();
+    const [host] = answer.split(": ");
+    echo.socket.close(1000);
+
+    expect(await echo.closed).toBe(1000);
+    expect(hosts.has(host ?? "")).toBe(true);
+    expect(answer).toBe(`${host}: over tcp`);
+    // A change of balancing alone replaced no replica.
+    expect((await rowsOf(db, appId)).filter((row) => row.state === "running")).toHaveLength(2);
   });
 
   it("closes the app's WebSockets when the app is deleted", async () => {
