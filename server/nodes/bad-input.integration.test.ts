@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { MAX_REQUEST_BYTES } from "@/server/api/trpc";
 import type { PrismaClient } from "@/server/db/generated/client";
 import { type TTestApi, createPrincipal, openTestDb, startTestApi } from "@/server/test/harness";
 
@@ -143,10 +144,11 @@ describe("adding a node with bad input", () => {
     const response = await fetch(`${api.url}/node.create`, {
       method: "POST",
       headers: { "content-type": "application/json", cookie },
-      body: JSON.stringify({ json: { name: "n1", endpoint: "x".repeat(3 * 1024 * 1024) } }),
+      body: JSON.stringify({ json: { name: "n1", endpoint: "x".repeat(MAX_REQUEST_BYTES) } }),
     });
 
     expect(response.status).toBe(413);
+    expect(await response.text()).toMatch(/larger than 8 MiB, so none of it was read/);
     await expectNothingStored();
   });
 });
