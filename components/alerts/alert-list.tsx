@@ -14,9 +14,8 @@ import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { SelectField } from "@/components/ui/field";
 import { Panel } from "@/components/ui/panel";
-import { QueryErrorNotice } from "@/components/ui/query-error-notice";
+import { QueryList } from "@/components/ui/query-list";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { SkeletonRows } from "@/components/ui/skeleton";
 
 import {
   ALERT_LIST_POLL_MS,
@@ -145,33 +144,31 @@ export function AlertList() {
         </SelectField>
       }
     >
-      {alerts.isPending ? (
-        <SkeletonRows rows={3} label="Loading alerts" />
-      ) : alerts.isError ? (
-        <div className="p-4">
-          <QueryErrorNotice
-            title="Alerts could not be loaded"
-            error={alerts.error}
-            onRetry={() => void alerts.refetch()}
-          />
-        </div>
-      ) : alerts.data.length === 0 ? (
-        <EmptyState title={state === "resolved" ? "No resolved alerts" : "No alerts"}>
-          Alerts appear here when a rule&apos;s condition holds.
-        </EmptyState>
-      ) : (
-        <ul className="divide-y divide-line" aria-label="Alert list">
-          {alerts.data.map((alert) => (
-            <AlertRow
-              key={alert.id}
-              alert={alert}
-              canAcknowledge={canAcknowledge}
-              isBusy={acknowledge.isPending && acknowledge.variables.id === alert.id}
-              onAcknowledge={(target) => acknowledge.mutate({ id: target.id })}
-            />
-          ))}
-        </ul>
-      )}
+      <QueryList
+        query={alerts}
+        loadingLabel="Loading alerts"
+        skeletonRows={3}
+        errorTitle="Alerts could not be loaded"
+        empty={
+          <EmptyState title={state === "resolved" ? "No resolved alerts" : "No alerts"}>
+            Alerts appear here when a rule&apos;s condition holds.
+          </EmptyState>
+        }
+      >
+        {(items) => (
+          <ul className="divide-y divide-line" aria-label="Alert list">
+            {items.map((alert) => (
+              <AlertRow
+                key={alert.id}
+                alert={alert}
+                canAcknowledge={canAcknowledge}
+                isBusy={acknowledge.isPending && acknowledge.variables.id === alert.id}
+                onAcknowledge={(target) => acknowledge.mutate({ id: target.id })}
+              />
+            ))}
+          </ul>
+        )}
+      </QueryList>
     </Panel>
   );
 }

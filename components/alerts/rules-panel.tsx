@@ -14,8 +14,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { SelectField, TextField } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
 import { Panel } from "@/components/ui/panel";
-import { QueryErrorNotice } from "@/components/ui/query-error-notice";
-import { SkeletonRows } from "@/components/ui/skeleton";
+import { QueryList } from "@/components/ui/query-list";
 
 import {
   EMPTY_RULE_FORM,
@@ -230,44 +229,42 @@ export function RulesPanel() {
       description="What raises an alert. Each rule opens one alert per node or replica."
       isFlush
     >
-      {rules.isPending ? (
-        <SkeletonRows rows={3} label="Loading rules" />
-      ) : rules.isError ? (
-        <div className="p-4">
-          <QueryErrorNotice
-            title="Rules could not be loaded"
-            error={rules.error}
-            onRetry={() => void rules.refetch()}
-          />
-        </div>
-      ) : rules.data.length === 0 ? (
-        <div className="border-b border-line">
-          <EmptyState title="No rules">Nothing raises alerts until a rule is added.</EmptyState>
-        </div>
-      ) : (
-        <ul className="divide-y divide-line border-b border-line" aria-label="Alert rules">
-          {rules.data.map((rule) => (
-            <RuleRow
-              key={rule.id}
-              rule={rule}
-              canEdit={canEdit}
-              onToggle={(target) =>
-                update.mutate({
-                  id: target.id,
-                  name: target.name,
-                  kind: target.kind,
-                  threshold: target.threshold,
-                  forSeconds: target.forSeconds,
-                  appId: target.appId,
-                  severity: target.severity,
-                  isEnabled: !target.isEnabled,
-                })
-              }
-              onDelete={setDeleting}
-            />
-          ))}
-        </ul>
-      )}
+      <QueryList
+        query={rules}
+        loadingLabel="Loading rules"
+        skeletonRows={3}
+        errorTitle="Rules could not be loaded"
+        empty={
+          <div className="border-b border-line">
+            <EmptyState title="No rules">Nothing raises alerts until a rule is added.</EmptyState>
+          </div>
+        }
+      >
+        {(items) => (
+          <ul className="divide-y divide-line border-b border-line" aria-label="Alert rules">
+            {items.map((rule) => (
+              <RuleRow
+                key={rule.id}
+                rule={rule}
+                canEdit={canEdit}
+                onToggle={(target) =>
+                  update.mutate({
+                    id: target.id,
+                    name: target.name,
+                    kind: target.kind,
+                    threshold: target.threshold,
+                    forSeconds: target.forSeconds,
+                    appId: target.appId,
+                    severity: target.severity,
+                    isEnabled: !target.isEnabled,
+                  })
+                }
+                onDelete={setDeleting}
+              />
+            ))}
+          </ul>
+        )}
+      </QueryList>
       {canEdit ? (
         <div className="p-4">
           <CreateRuleForm />

@@ -14,8 +14,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { SelectField, TextField } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
 import { Panel } from "@/components/ui/panel";
-import { QueryErrorNotice } from "@/components/ui/query-error-notice";
-import { SkeletonRows } from "@/components/ui/skeleton";
+import { QueryList } from "@/components/ui/query-list";
 
 import { ALERT_LIST_POLL_MS, type TDeliveryView, type TWebhookView } from "./alert-model";
 
@@ -191,42 +190,40 @@ export function WebhooksPanel() {
       description="Each alert that fires or resolves is posted to every webhook that is on."
       isFlush
     >
-      {webhooks.isPending ? (
-        <SkeletonRows rows={2} label="Loading webhooks" />
-      ) : webhooks.isError ? (
-        <div className="p-4">
-          <QueryErrorNotice
-            title="Webhooks could not be loaded"
-            error={webhooks.error}
-            onRetry={() => void webhooks.refetch()}
-          />
-        </div>
-      ) : webhooks.data.length === 0 ? (
-        <div className="border-b border-line">
-          <EmptyState title="No webhooks">Alerts show here only until one is added.</EmptyState>
-        </div>
-      ) : (
-        <ul className="divide-y divide-line border-b border-line" aria-label="Webhooks">
-          {webhooks.data.map((webhook) => (
-            <WebhookRow
-              key={webhook.id}
-              webhook={webhook}
-              isTesting={test.isPending && test.variables.id === webhook.id}
-              onTest={(target) => test.mutate({ id: target.id })}
-              onToggle={(target) =>
-                update.mutate({
-                  id: target.id,
-                  name: target.name,
-                  url: target.url,
-                  format: target.format,
-                  isEnabled: !target.isEnabled,
-                })
-              }
-              onDelete={setDeleting}
-            />
-          ))}
-        </ul>
-      )}
+      <QueryList
+        query={webhooks}
+        loadingLabel="Loading webhooks"
+        skeletonRows={2}
+        errorTitle="Webhooks could not be loaded"
+        empty={
+          <div className="border-b border-line">
+            <EmptyState title="No webhooks">Alerts show here only until one is added.</EmptyState>
+          </div>
+        }
+      >
+        {(items) => (
+          <ul className="divide-y divide-line border-b border-line" aria-label="Webhooks">
+            {items.map((webhook) => (
+              <WebhookRow
+                key={webhook.id}
+                webhook={webhook}
+                isTesting={test.isPending && test.variables.id === webhook.id}
+                onTest={(target) => test.mutate({ id: target.id })}
+                onToggle={(target) =>
+                  update.mutate({
+                    id: target.id,
+                    name: target.name,
+                    url: target.url,
+                    format: target.format,
+                    isEnabled: !target.isEnabled,
+                  })
+                }
+                onDelete={setDeleting}
+              />
+            ))}
+          </ul>
+        )}
+      </QueryList>
       <div className="p-4">
         <CreateWebhookForm />
       </div>
@@ -291,45 +288,41 @@ export function DeliveryLogPanel() {
       description="Failed posts are retried with growing waits, five tries in all."
       isFlush
     >
-      {deliveries.isPending ? (
-        <SkeletonRows rows={3} label="Loading deliveries" />
-      ) : deliveries.isError ? (
-        <div className="p-4">
-          <QueryErrorNotice
-            title="The delivery log could not be loaded"
-            error={deliveries.error}
-            onRetry={() => void deliveries.refetch()}
-          />
-        </div>
-      ) : deliveries.data.length === 0 ? (
-        <EmptyState title="Nothing sent yet" />
-      ) : (
-        <ul className="divide-y divide-line" aria-label="Deliveries">
-          {deliveries.data.map((delivery) => (
-            <li key={delivery.id} className="px-4 py-3 text-sm" data-testid="delivery-row">
-              <p className="flex flex-wrap items-center gap-2">
-                <Badge tone={DELIVERY_TONES[delivery.state]} hasDot>
-                  {delivery.state}
-                </Badge>
-                <span className="font-medium">{delivery.webhookName}</span>
-                <span className="text-muted">{delivery.event}</span>
-              </p>
-              <p className="mt-0.5 wrap-anywhere text-muted">{delivery.alertMessage}</p>
-              <p className="mt-0.5 flex flex-wrap gap-x-3 text-xs text-muted">
-                <span>
-                  {delivery.attempts} {delivery.attempts === 1 ? "attempt" : "attempts"}
-                </span>
-                {delivery.statusCode !== null ? <span>HTTP {delivery.statusCode}</span> : null}
-                {delivery.error ? (
-                  <span className="wrap-anywhere text-danger">{delivery.error}</span>
-                ) : null}
-                <span>{formatDateTime(delivery.deliveredAt ?? delivery.createdAt)}</span>
-              </p>
-              <DeliveryTries tries={delivery.tries} />
-            </li>
-          ))}
-        </ul>
-      )}
+      <QueryList
+        query={deliveries}
+        loadingLabel="Loading deliveries"
+        skeletonRows={3}
+        errorTitle="The delivery log could not be loaded"
+        empty={<EmptyState title="Nothing sent yet" />}
+      >
+        {(items) => (
+          <ul className="divide-y divide-line" aria-label="Deliveries">
+            {items.map((delivery) => (
+              <li key={delivery.id} className="px-4 py-3 text-sm" data-testid="delivery-row">
+                <p className="flex flex-wrap items-center gap-2">
+                  <Badge tone={DELIVERY_TONES[delivery.state]} hasDot>
+                    {delivery.state}
+                  </Badge>
+                  <span className="font-medium">{delivery.webhookName}</span>
+                  <span className="text-muted">{delivery.event}</span>
+                </p>
+                <p className="mt-0.5 wrap-anywhere text-muted">{delivery.alertMessage}</p>
+                <p className="mt-0.5 flex flex-wrap gap-x-3 text-xs text-muted">
+                  <span>
+                    {delivery.attempts} {delivery.attempts === 1 ? "attempt" : "attempts"}
+                  </span>
+                  {delivery.statusCode !== null ? <span>HTTP {delivery.statusCode}</span> : null}
+                  {delivery.error ? (
+                    <span className="wrap-anywhere text-danger">{delivery.error}</span>
+                  ) : null}
+                  <span>{formatDateTime(delivery.deliveredAt ?? delivery.createdAt)}</span>
+                </p>
+                <DeliveryTries tries={delivery.tries} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </QueryList>
     </Panel>
   );
 }

@@ -8,8 +8,7 @@ import { ButtonLink } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PlusIcon } from "@/components/ui/icons";
 import { Panel } from "@/components/ui/panel";
-import { QueryErrorNotice } from "@/components/ui/query-error-notice";
-import { SkeletonRows } from "@/components/ui/skeleton";
+import { QueryList } from "@/components/ui/query-list";
 
 import { AppList } from "./app-list";
 import { runningOf } from "./replica-summary";
@@ -52,21 +51,14 @@ function AppsPanel() {
       }
       isFlush
     >
-      {apps.isPending ? (
-        <SkeletonRows label="Loading apps" />
-      ) : apps.isError ? (
-        <div className="p-4">
-          <QueryErrorNotice
-            title="Apps could not be loaded"
-            error={apps.error}
-            onRetry={() => void apps.refetch()}
-          />
-        </div>
-      ) : count === 0 ? (
-        <NoApps />
-      ) : (
-        <AppList apps={apps.data} />
-      )}
+      <QueryList
+        query={apps}
+        loadingLabel="Loading apps"
+        errorTitle="Apps could not be loaded"
+        empty={<NoApps />}
+      >
+        {(items) => <AppList apps={items} />}
+      </QueryList>
     </Panel>
   );
 }

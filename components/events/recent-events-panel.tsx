@@ -7,8 +7,7 @@ import { StaleHint } from "@/components/live/connection-indicator";
 import { useTRPC } from "@/components/trpc/client";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Panel } from "@/components/ui/panel";
-import { QueryErrorNotice } from "@/components/ui/query-error-notice";
-import { SkeletonRows } from "@/components/ui/skeleton";
+import { QueryList } from "@/components/ui/query-list";
 
 import { EventList } from "./event-list";
 
@@ -46,19 +45,18 @@ export function RecentEventsPanel({
         </>
       }
     >
-      {events.isPending ? (
-        <SkeletonRows rows={3} label="Loading events" />
-      ) : events.isError ? (
-        <div className="p-4">
-          <QueryErrorNotice error={events.error} onRetry={() => void events.refetch()} />
-        </div>
-      ) : events.data.length === 0 ? (
-        <EmptyState title="No events yet">
-          Changes to nodes, users and tokens show here as they happen.
-        </EmptyState>
-      ) : (
-        <EventList events={events.data.slice(0, limit)} hasNodeLinks={!nodeId} />
-      )}
+      <QueryList
+        query={events}
+        loadingLabel="Loading events"
+        skeletonRows={3}
+        empty={
+          <EmptyState title="No events yet">
+            Changes to nodes, users and tokens show here as they happen.
+          </EmptyState>
+        }
+      >
+        {(items) => <EventList events={items.slice(0, limit)} hasNodeLinks={!nodeId} />}
+      </QueryList>
     </Panel>
   );
 }
