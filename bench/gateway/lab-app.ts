@@ -3,14 +3,20 @@
  * of berth-demo/web:1 on the lab and a fixed service port; the gateway runs elsewhere (its own
  * process) and follows the app's `lb` through the database and NOTIFY.
  */
-import type { TAppSpec, TLoadBalancing } from "@/server/apps/spec";
+import type { TLoadBalancing } from "@/server/apps/spec";
 import { CHANGE_CHANNEL, connectBusToPostgres, disconnectBus } from "@/server/bus";
 import type { TController } from "@/server/controller";
 import type { PrismaClient } from "@/server/db/generated/client";
 import type { TBackend } from "@/server/gateway/routes";
 import { TEST_DATABASE_URL } from "@/server/test/config";
 import { openTestDb } from "@/server/test/harness";
-import { removeAllBerthContainers, setUpLab, tearDownLab } from "@/server/test/lab";
+import {
+  type TTestAppSpec,
+  demoWebSpec,
+  removeAllBerthContainers,
+  setUpLab,
+  tearDownLab,
+} from "@/server/test/lab";
 import { rowsOf, waitForReady } from "@/server/test/replicas";
 
 export type TLabApp = {
@@ -27,23 +33,10 @@ export type TLabApp = {
 
 function webSpec(replicas: number, servicePort: number) {
   return {
-    name: "bench-web",
-    image: "berth-demo/web:1",
-    replicas,
-    ports: [{ containerPort: 8080, protocol: "tcp" }],
-    placement: { strategy: "spread", constraints: [], antiAffinity: [] },
-    healthCheck: {
-      type: "http",
-      path: "/health",
-      port: 8080,
-      intervalMs: 1000,
-      timeoutMs: 500,
-      retries: 2,
-      startPeriodMs: 0,
-    },
+    ...demoWebSpec("bench-web", replicas),
     update: { maxSurge: 1, maxUnavailable: 0, autoRollback: true },
     lb: { policy: "round-robin", servicePort },
-  } satisfies Partial<TAppSpec> & { name: string; image: string };
+  } satisfies TTestAppSpec;
 }
 
 /** The replicas' published addresses, from their rows. */

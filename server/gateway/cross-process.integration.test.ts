@@ -14,13 +14,12 @@ import { performance } from "node:perf_hooks";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { TAppSpec } from "@/server/apps/spec";
 import { CHANGE_CHANNEL, connectBusToPostgres, disconnectBus } from "@/server/bus";
 import type { TController } from "@/server/controller";
 import type { PrismaClient } from "@/server/db/generated/client";
 import { TEST_DATABASE_URL } from "@/server/test/config";
 import { openTestDb, waitFor } from "@/server/test/harness";
-import { setUpLab, tearDownLab } from "@/server/test/lab";
+import { type TTestAppSpec, demoWebSpec, setUpLab, tearDownLab } from "@/server/test/lab";
 import { rowsOf, waitForReady } from "@/server/test/replicas";
 
 import { liveGateways } from "./heartbeat";
@@ -44,21 +43,8 @@ const serviceUrl = `http://127.0.0.1:${SERVICE_PORT}`;
 /** Every NOTIFY this process sent, and when. */
 const notifiedAt: { payload: string; sentAt: number }[] = [];
 
-const WEB: Partial<TAppSpec> & { name: string; image: string } = {
-  name: "xproc",
-  image: "berth-demo/web:1",
-  replicas: 3,
-  ports: [{ containerPort: 8080, protocol: "tcp" }],
-  placement: { strategy: "spread", constraints: [], antiAffinity: [] },
-  healthCheck: {
-    type: "http",
-    path: "/health",
-    port: 8080,
-    intervalMs: 1000,
-    timeoutMs: 500,
-    retries: 2,
-    startPeriodMs: 0,
-  },
+const WEB: TTestAppSpec = {
+  ...demoWebSpec("xproc", 3),
   lb: { policy: "round-robin", servicePort: SERVICE_PORT },
 };
 

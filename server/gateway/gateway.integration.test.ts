@@ -7,7 +7,6 @@ import http from "node:http";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { TAppSpec } from "@/server/apps/spec";
 import type { TController } from "@/server/controller";
 import type { PrismaClient } from "@/server/db/generated/client";
 import { engineClient, execInContainer } from "@/server/docker/engine";
@@ -15,7 +14,13 @@ import { BerthError } from "@/server/errors";
 import { logger } from "@/server/logger";
 import { labEndpoint } from "@/server/test/config";
 import { callerFor, createPrincipal, openTestDb, refusal, waitFor } from "@/server/test/harness";
-import { LAB_TARGETS, removeAllBerthContainers, startTestController } from "@/server/test/lab";
+import {
+  LAB_TARGETS,
+  type TTestAppSpec,
+  demoWebSpec,
+  removeAllBerthContainers,
+  startTestController,
+} from "@/server/test/lab";
 import { rowsOf, waitForReady } from "@/server/test/replicas";
 
 import { type TGateway, startGateway } from "./index";
@@ -36,21 +41,8 @@ let serviceUrl = "";
 /** Container hostname (what the demo answers) → replica id. */
 const replicaOfHost = new Map<string, string>();
 
-const WEB: Partial<TAppSpec> & { name: string; image: string } = {
-  name: "gw",
-  image: "berth-demo/web:1",
-  replicas: 3,
-  ports: [{ containerPort: 8080, protocol: "tcp" }],
-  placement: { strategy: "spread", constraints: [], antiAffinity: [] },
-  healthCheck: {
-    type: "http",
-    path: "/health",
-    port: 8080,
-    intervalMs: 1000,
-    timeoutMs: 500,
-    retries: 2,
-    startPeriodMs: 0,
-  },
+const WEB: TTestAppSpec = {
+  ...demoWebSpec("gw", 3),
   update: { maxSurge: 1, maxUnavailable: 0, autoRollback: true },
 };
 

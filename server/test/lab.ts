@@ -1,4 +1,5 @@
 /** Lab helpers shared by the integration tests that run replicas on the lab's engines. */
+import type { TAppSpec } from "@/server/apps/spec";
 import { type TController, type TControllerOptions, startController } from "@/server/controller";
 import type { PrismaClient } from "@/server/db/generated/client";
 import {
@@ -16,6 +17,31 @@ import { callerFor, createPrincipal, waitFor } from "./harness";
 export const LAB_TARGETS: TEngineTarget[] = Array.from({ length: LAB_NODE_COUNT }, (_, i) => ({
   endpoint: { transport: "tcp", host: `127.0.0.${i + 2}`, port: 2375 },
 }));
+
+export type TTestAppSpec = Partial<TAppSpec> & { name: string; image: string };
+
+/**
+ * `replicas` of berth-demo/web:1 spread over the lab, publishing 8080, with the health check
+ * the lab tests use: GET /health on 8080 every second, out after two failures.
+ */
+export function demoWebSpec(name: string, replicas: number) {
+  return {
+    name,
+    image: "berth-demo/web:1",
+    replicas,
+    ports: [{ containerPort: 8080, protocol: "tcp" }],
+    placement: { strategy: "spread", constraints: [], antiAffinity: [] },
+    healthCheck: {
+      type: "http",
+      path: "/health",
+      port: 8080,
+      intervalMs: 1000,
+      timeoutMs: 500,
+      retries: 2,
+      startPeriodMs: 0,
+    },
+  } satisfies TTestAppSpec;
+}
 
 /** Containers carrying `label` (or `label=value`) on every lab node. */
 export async function labContainers(label: string) {
