@@ -1,6 +1,6 @@
 import { type Page, expect, test } from "@playwright/test";
 
-import { ensureNode, signIn } from "../support/auth";
+import { ensureNode, signIn, trpc } from "../support/auth";
 import { labEndpoint } from "../support/lab";
 
 async function expectNoHorizontalScroll(page: Page, what: string) {
@@ -51,4 +51,46 @@ test("the sign-in page fits a phone", async ({ browser }) => {
   await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
   await expectNoHorizontalScroll(page, "/login");
   await context.close();
+});
+
+test("an app's pages, its scale preview and its revision comparison fit a phone", async ({
+  page,
+}) => {
+  await signIn(page);
+  await ensureNode(page, "lab-2", labEndpoint(2));
+  const app = await trpc<{ id: string }>(page, "app.create", {
+    name: "phone-fit",
+    image: "berth-demo/web:1",
+    replicas: 1,
+    ports: [{ containerPort: 8080, protocol: "tcp" }],
+  });
+  try {
+    // A second revision, so that there is something to compare.
+    await trpc(page, "app.scale", { id: app.id, replicas: 2 });
+    for (const path of [`/apps/${app.id}`, `/apps/${app.id}/edit`, `/apps/${app.id}/logs`]) {
+      await page.goto(path);
+      await expect(page.getByRole("main")).toBeVisible();
+      await expectNoHorizontalScroll(page, path);
+    }
+
+    await page.goto(`/apps/${app.id}`);
+    const scale = page.getByRole("form", { name: "Scale" });
+    await scale.getByLabel("Replicas").fill("3");
+    await scale.getByRole("button", { name: "Scale" }).click();
+    const dialog = page.getByRole("dialog", { name: "Scale phone-fit to 3?" });
+    await expect(dialog.getByTestId("scale-summary")).toBeVisible();
+    const box = await dialog.boundingBox();
+    expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true);
+    await expectNoHorizontalScroll(page, "the scale preview");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+
+    await page
+      .locator('[data-testid="revision-row"][data-revision="1"]')
+      .getByRole("button", { name: "Compare" })
+      .click();
+    await expect(page.getByTestId("revision-diff")).toBeVisible();
+    await expectNoHorizontalScroll(page, "the revision comparison");
+  } finally {
+    await trpc(page, "app.delete", { id: app.id });
+  }
 });
