@@ -16,7 +16,7 @@ const STOP_TIMEOUT_MS = 5000;
 
 export type TUpstream = { host: string; port: number };
 
-export type TNginx = { url: string; stop: () => Promise<void> };
+export type TNginx = { url: string; pid: number | undefined; stop: () => Promise<void> };
 
 /** A free TCP port on 127.0.0.1, as the kernel hands one out. */
 export async function freePort(): Promise<number> {
@@ -124,5 +124,5 @@ export async function startNginx(
     throw new Error(`${(error as Error).message}: ${stderr.trim()}`);
   }
 
-  return { url: `http://127.0.0.1:${port}`, stop };
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop };
 }

@@ -8,7 +8,12 @@ export const TARGETS = ["direct", "gateway", "nginx", "nginx-1w"] as const;
 export type TTarget = (typeof TARGETS)[number];
 export type TByTarget = Record<TTarget, TLoadResult>;
 
-export type TRatePoint = { rate: number; results: TByTarget };
+/** `cpuMs`: CPU of each proxy's processes during the point (direct has none). */
+export type TRatePoint = {
+  rate: number;
+  results: TByTarget;
+  cpuMs: Partial<Record<TTarget, number>>;
+};
 
 export type TSlowRun = {
   policy: string;
@@ -99,6 +104,21 @@ export function reportRates(points: readonly TRatePoint[], seconds: number): voi
     "gateway p99 ÷ nginx p99",
   ];
   print(table(header, added));
+  print();
+  print("Proxy CPU per 1,000 answered requests (the proxy's processes, from /proc):\n");
+  const proxies = TARGETS.filter((target) => target !== "direct");
+  const cpu = points.map((point) => [
+    thousands(point.rate),
+    ...proxies.map((target) => {
+      const used = point.cpuMs[target];
+      const answered = point.results[target].achievedPerSecond * seconds;
+
+      return used === undefined || answered === 0
+        ? "–"
+        : `${fixed((used / answered) * 1000, 0)} ms`;
+    }),
+  ]);
+  print(table(["offered req/s", ...proxies], cpu));
   print();
 }
 

@@ -21,6 +21,7 @@ import { parseArgs } from "node:util";
 import type { TLbPolicy, TLoadBalancing } from "@/server/apps/spec";
 import type { TBackend } from "@/server/gateway/routes";
 
+import { treeCpuMs } from "./cpu";
 import { type TGatewayProcess, startGatewayProcess } from "./gateway-process";
 import { type TLabApp, startLabApp } from "./lab-app";
 import { type TNginx, startNginx } from "./nginx";
@@ -103,6 +104,7 @@ function describeMachine(): string {
 }
 
 type TUrls = Record<TTarget, string>;
+type TPids = Partial<Record<TTarget, number>>;
 
 async function eachTarget(run: (url: string) => Promise<TByTarget[TTarget]>, urls: TUrls) {
   const results: Partial<TByTarget> = {};
@@ -235,7 +237,27 @@ async function runFairness(
   return runs;
 }
 
-async function runLoad(urls: TUrls, load: TWorker, options: TOptions): Promise<void> {
+/** Each point with the CPU the proxies' processes used during it. */
+async function eachTargetWithCpu(
+  run: (url: string) => Promise<TByTarget[TTarget]>,
+  urls: TUrls,
+  pids: TPids,
+): Promise<Omit<TRatePoint, "rate">> {
+  const results: Partial<TByTarget> = {};
+  const cpuMs: TRatePoint["cpuMs"] = {};
+  for (const target of TARGETS) {
+    const pid = pids[target];
+    const before = pid === undefined ? 0 : await treeCpuMs(pid);
+    results[target] = await run(urls[target]);
+    if (pid !== undefined) {
+      cpuMs[target] = (await treeCpuMs(pid)) - before;
+    }
+  }
+
+  return { results: results as TByTarget, cpuMs };
+}
+
+async function runLoad(urls: TUrls, pids: TPids, load: TWorker, options: TOptions): Promise<void> {
   print(`Targets: ${TARGETS.map((target) => `${target} ${urls[target]}`).join(", ")}.\n`);
   await eachTarget((target) => load.closed({ target, clients: 8, seconds: WARM_UP_SECONDS }), urls);
   const max = await eachTarget(
@@ -247,11 +269,12 @@ async function runLoad(urls: TUrls, load: TWorker, options: TOptions): Promise<v
   const rates = [...new Set([...options.rates, half])].sort((a, b) => a - b);
   const points: TRatePoint[] = [];
   for (const rate of rates) {
-    const results = await eachTarget(
+    const point = await eachTargetWithCpu(
       (target) => load.open({ target, perSecond: rate, seconds: options.seconds }),
       urls,
+      pids,
     );
-    points.push({ rate, results });
+    points.push({ rate, ...point });
   }
   reportRates(points, options.seconds);
   print(`Half of the gateway's maximum: ${half} req/s.\n`);
@@ -311,7 +334,8 @@ async function main(): Promise<void> {
       nginx: nginx.url,
       "nginx-1w": nginxSingle.url,
     };
-    await runLoad(urls, load, options);
+    const pids: TPids = { gateway: gateway.pid, nginx: nginx.pid, "nginx-1w": nginxSingle.pid };
+    await runLoad(urls, pids, load, options);
     const slow = await runSlow(app.backends, hosts, load, options, cpus);
     reportSlow(slow, options.slowRate, options.seconds);
     reportFairness(await runFairness(app, hosts, load, options.requests), options.requests);
