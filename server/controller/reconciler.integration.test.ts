@@ -280,7 +280,7 @@ describe("reconciler on the lab", () => {
     }
   });
 
-  it("places a binpack app where its dry run said, with Docker's restarts off and its limits", async () => {
+  it("places a binpack app where its dry run said, restarts off and limits set", async () => {
     const spec = {
       name: "packed",
       image: "berth-demo/web:1",

@@ -2,7 +2,8 @@
  * WebSockets through the gateway on the lab, with a real client (`ws`): two replicas of
  * berth-demo/web:1, whose port 8081 echoes each text message as "<hostname>: <text>". The
  * gateway routes to the app's first TCP port (8081); the health check uses 8080. The same
- * session passes in tcp mode, bytes only. Deleting the app closes its WebSockets. Traffic stays on 127.0.0.0/8.
+ * session passes in tcp mode, bytes only. Deleting the app closes its WebSockets. Traffic
+ * stays on 127.0.0.0/8.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -124,7 +125,7 @@ afterAll(async () => {
 });
 
 describe("WebSocket through the gateway", () => {
-  it("echoes messages from the replica it reached, one replica per connection in turn", async () => {
+  it("echoes messages from the replica it reached, one replica per connection", async () => {
     const first = await connect();
     const second = await connect();
     first.socket.send("hello");
