@@ -67,6 +67,16 @@ test("an app's pages, its scale preview and its revision comparison fit a phone"
   try {
     // A second revision, so that there is something to compare.
     await trpc(page, "app.scale", { id: app.id, replicas: 2 });
+    // Chromium drops a navigation when a network interface comes up (a container's veth), so
+    // the pages are opened once both replicas run.
+    await expect
+      .poll(
+        async () =>
+          (await trpc<{ readyReplicas: number }>(page, "app.get", { id: app.id }, true))
+            .readyReplicas,
+        { timeout: 30_000 },
+      )
+      .toBe(2);
     for (const path of [`/apps/${app.id}`, `/apps/${app.id}/edit`, `/apps/${app.id}/logs`]) {
       await page.goto(path);
       await expect(page.getByRole("main")).toBeVisible();
