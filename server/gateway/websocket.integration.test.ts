@@ -8,12 +8,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 
-import type { TAppSpec } from "@/server/apps/spec";
 import type { TController } from "@/server/controller";
 import type { PrismaClient } from "@/server/db/generated/client";
 import { logger } from "@/server/logger";
 import { openTestDb, waitFor } from "@/server/test/harness";
-import { setUpLab, tearDownLab } from "@/server/test/lab";
+import { type TTestAppSpec, demoWebSpec, setUpLab, tearDownLab } from "@/server/test/lab";
 import { rowsOf, waitForReady } from "@/server/test/replicas";
 
 import { type TGateway, startGateway } from "./index";
@@ -29,24 +28,12 @@ let appId = "";
 let url = "";
 const hosts = new Set<string>();
 
-const WS_APP: Partial<TAppSpec> & { name: string; image: string } = {
-  name: "ws",
-  image: "berth-demo/web:1",
-  replicas: 2,
+const WS_APP: TTestAppSpec = {
+  ...demoWebSpec("ws", 2),
   ports: [
     { containerPort: 8081, protocol: "tcp" },
     { containerPort: 8080, protocol: "tcp" },
   ],
-  placement: { strategy: "spread", constraints: [], antiAffinity: [] },
-  healthCheck: {
-    type: "http",
-    path: "/health",
-    port: 8080,
-    intervalMs: 1000,
-    timeoutMs: 500,
-    retries: 2,
-    startPeriodMs: 0,
-  },
 };
 
 type TEcho = { socket: WebSocket; next: () => Promise<string>; closed: Promise<number> };
