@@ -10,6 +10,8 @@ import superjson from "superjson";
 import { ZodError } from "zod";
 
 import { type TPrincipal, type TRole, actorOf, hasRole } from "@/server/auth/principal";
+import { MAX_COMPOSE_BYTES } from "@/server/apps/compose/yaml";
+import { MAX_ENV_TOTAL_BYTES, MIB_BYTES, describeBytes } from "@/server/apps/spec";
 import type { PrismaClient } from "@/server/db/generated/client";
 import { BerthError, isBerthError, toTrpcError } from "@/server/errors";
 import type { TEnv } from "@/server/env";
@@ -19,11 +21,12 @@ import type { TEnv } from "@/server/env";
  * Compose file's 1 MiB, env's 256 KiB), so an oversized field gets its own field error; a
  * larger body is refused unread.
  */
-export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+export const MAX_REQUEST_BYTES = 8 * MIB_BYTES;
 
 const PAYLOAD_TOO_LARGE_MESSAGE =
-  "The request is larger than 8 MiB, so none of it was read and nothing changed. " +
-  "Send less: env takes at most 256 KiB in all, a Compose file at most 1 MiB.";
+  `The request is larger than ${describeBytes(MAX_REQUEST_BYTES)}, so none of it was read ` +
+  `and nothing changed. Send less: env takes at most ${describeBytes(MAX_ENV_TOTAL_BYTES)} ` +
+  `in all, a Compose file at most ${describeBytes(MAX_COMPOSE_BYTES)}.`;
 
 export type TCookieOptions = { maxAgeSeconds?: number; expires?: Date };
 
