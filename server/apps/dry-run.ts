@@ -70,8 +70,10 @@ export const ZDryRunResult = z.object({
 
 export type TDryRunResult = z.infer<typeof ZDryRunResult>;
 
-/** A spec to try, or an existing app's current spec, with an optional replica count. */
-/** Without a seed, the app's own placement seed: the one the controller places with. */
+/**
+ * A spec to try, or an existing app's current spec, with an optional replica count. Without a
+ * seed, the app's own placement seed: the one the controller places with.
+ */
 export type TDryRunInput = { spec?: TAppSpec; appId?: string; replicas?: number; seed?: number };
 
 /** Whether nodes may pull a missing image: the process's BERTH_PULL_IMAGES. */
