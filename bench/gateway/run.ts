@@ -106,10 +106,13 @@ function describeMachine(): string {
 type TUrls = Record<TTarget, string>;
 type TPids = Partial<Record<TTarget, number>>;
 
-async function eachTarget(run: (url: string) => Promise<TByTarget[TTarget]>, urls: TUrls) {
+async function eachTarget(
+  run: (url: string, target: TTarget) => Promise<TByTarget[TTarget]>,
+  urls: TUrls,
+) {
   const results: Partial<TByTarget> = {};
   for (const target of TARGETS) {
-    results[target] = await run(urls[target]);
+    results[target] = await run(urls[target], target);
   }
 
   return results as TByTarget;
@@ -243,18 +246,19 @@ async function eachTargetWithCpu(
   urls: TUrls,
   pids: TPids,
 ): Promise<Omit<TRatePoint, "rate">> {
-  const results: Partial<TByTarget> = {};
   const cpuMs: TRatePoint["cpuMs"] = {};
-  for (const target of TARGETS) {
+  const results = await eachTarget(async (url, target) => {
     const pid = pids[target];
     const before = pid === undefined ? 0 : await treeCpuMs(pid);
-    results[target] = await run(urls[target]);
+    const result = await run(url);
     if (pid !== undefined) {
       cpuMs[target] = (await treeCpuMs(pid)) - before;
     }
-  }
 
-  return { results: results as TByTarget, cpuMs };
+    return result;
+  }, urls);
+
+  return { results, cpuMs };
 }
 
 async function runLoad(urls: TUrls, pids: TPids, load: TWorker, options: TOptions): Promise<void> {
