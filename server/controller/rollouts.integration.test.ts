@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { TAppSpec } from "@/server/apps/spec";
 import type { PrismaClient } from "@/server/db/generated/client";
 import { LABEL_APP } from "@/server/docker/labels";
 import { type callerFor, lab, openTestDb, waitFor } from "@/server/test/harness";
 import { engineClient } from "@/server/docker/engine";
 import {
   LAB_TARGETS,
+  type TTestAppSpec,
+  demoWebSpec,
   labContainers,
   removeBerthVolumes,
   setUpLab,
@@ -32,23 +33,10 @@ let caller: ReturnType<typeof callerFor>;
 let controller: TController;
 let webId = "";
 
-const HEALTHY_CHECK = {
-  type: "http" as const,
-  path: "/health",
-  port: 8080,
-  intervalMs: 1000,
-  timeoutMs: 500,
-  retries: 2,
-  startPeriodMs: 0,
-};
-
-const WEB: Partial<TAppSpec> & { name: string; image: string } = {
-  name: "web",
-  image: "berth-demo/web:1",
-  replicas: 3,
-  ports: [{ containerPort: 8080, protocol: "tcp" }],
-  placement: { strategy: "spread", constraints: [], antiAffinity: [] },
-  healthCheck: HEALTHY_CHECK,
+const DEMO_WEB = demoWebSpec("web", 3);
+const HEALTHY_CHECK = DEMO_WEB.healthCheck;
+const WEB: TTestAppSpec = {
+  ...DEMO_WEB,
   update: { maxSurge: 1, maxUnavailable: 0, autoRollback: true },
 };
 
