@@ -401,6 +401,25 @@ ensure_tls_certs() {
 
 # ------------------------------------------------------------------------ starting nodes
 
+# While the lab is up, interfaces made from then on get no IPv6 link-local address. Each
+# container start adds a veth; Chromium takes every new address on the host for a network
+# change and fails the requests it has in flight with ERR_NETWORK_CHANGED, so a browser test
+# could fail whenever a replica starts. The lab's traffic is IPv4 on 127.0.0.0/8 only.
+# The value found before is kept in $IPV6_SAVED and put back by `down`.
+readonly IPV6_DEFAULT=/proc/sys/net/ipv6/conf/default/disable_ipv6
+readonly IPV6_SAVED=/run/berth-lab.ipv6-default
+quiet_ipv6() {
+	[[ -w $IPV6_DEFAULT ]] || return 0
+	[[ -e $IPV6_SAVED ]] || cat "$IPV6_DEFAULT" >"$IPV6_SAVED"
+	echo 1 >"$IPV6_DEFAULT" 2>/dev/null ||
+		say "could not turn IPv6 off for new interfaces; browser tests may see ERR_NETWORK_CHANGED"
+}
+restore_ipv6() {
+	[[ -e $IPV6_SAVED ]] || return 0
+	cat "$IPV6_SAVED" >"$IPV6_DEFAULT" 2>/dev/null || true
+	rm -f -- "$IPV6_SAVED"
+}
+
 # Own bridge per node, so containers of different nodes never share an L2 segment.
 ensure_bridge() {
 	local k=$1 br cidr other
@@ -411,6 +430,8 @@ ensure_bridge() {
 	if ! ip link show "$br" >/dev/null 2>&1; then
 		ip link add name "$br" type bridge
 	fi
+	local v6=/proc/sys/net/ipv6/conf/$br/disable_ipv6
+	[[ ! -w $v6 ]] || echo 1 >"$v6" 2>/dev/null || true
 	if ! ip -4 -o addr show dev "$br" | grep -qF " $cidr "; then
 		ip addr add "$cidr" dev "$br"
 	fi
@@ -522,6 +543,7 @@ abort_start() {
 # just now, is stopped first: dockerd can't change its listener while it runs.
 launch_node() {
 	local k=$1 mode have why=""
+	quiet_ipv6
 	mode=$(node_mode "$k")
 	[[ $mode == tcp ]] || ensure_tls_certs "$k"
 	have=$(running_mode "$k")
@@ -695,6 +717,7 @@ cmd_down() {
 			say "node $k: down"
 		fi
 	done
+	restore_ipv6
 	say "lab is down (data roots kept in /var/lib/docker-nK)"
 }
 

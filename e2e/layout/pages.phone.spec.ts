@@ -67,8 +67,7 @@ test("an app's pages, its scale preview and its revision comparison fit a phone"
   try {
     // A second revision, so that there is something to compare.
     await trpc(page, "app.scale", { id: app.id, replicas: 2 });
-    // Chromium drops a navigation when a network interface comes up (a container's veth), so
-    // the pages are opened once both replicas run.
+    // The pages are measured with both replicas in their rows, as a phone user would see them.
     await expect
       .poll(
         async () =>
