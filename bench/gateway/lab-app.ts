@@ -9,7 +9,7 @@ import type { TController } from "@/server/controller";
 import type { PrismaClient } from "@/server/db/generated/client";
 import type { TBackend } from "@/server/gateway/routes";
 import { TEST_DATABASE_URL } from "@/server/test/config";
-import { openTestDb } from "@/server/test/harness";
+import { openBenchDb } from "@/server/test/harness";
 import {
   type TTestAppSpec,
   demoWebSpec,
@@ -66,7 +66,7 @@ async function backendsOf(db: PrismaClient, appId: string): Promise<TBackend[]> 
  * Leaves the lab clean if it fails half way.
  */
 export async function startLabApp(replicas: number, servicePort: number): Promise<TLabApp> {
-  const db: PrismaClient = await openTestDb();
+  const db: PrismaClient = await openBenchDb();
   await connectBusToPostgres(TEST_DATABASE_URL, async (payload) => {
     await db.$executeRaw`SELECT pg_notify(${CHANGE_CHANNEL}, ${payload})`;
   });
