@@ -1,10 +1,15 @@
 /** Markdown reports of the gateway benchmark, ready to paste into docs/benchmarks.md. */
-import { fixed, table, thousands } from "../scheduler/measure";
+import { fixed, median, table, thousands } from "../scheduler/measure";
 
 import type { TLoadResult } from "./load";
 
-/** nginx: `worker_processes auto` (one per core); nginx-1w: one worker, as one Node process. */
-export const TARGETS = ["direct", "gateway", "nginx", "nginx-1w"] as const;
+/**
+ * node-http: the plainest Node proxy (bench/gateway/worker.ts), what any Node proxy pays here.
+ * nginx: `worker_processes auto` (one per core); nginx-1w: one worker, as one Node process.
+ */
+export const TARGETS = ["direct", "gateway", "node-http", "nginx", "nginx-1w"] as const;
+/** The proxies whose added latency is reported, in column order. */
+const PROXIES = TARGETS.filter((target) => target !== "direct");
 export type TTarget = (typeof TARGETS)[number];
 export type TByTarget = Record<TTarget, TLoadResult>;
 
@@ -79,37 +84,25 @@ export function reportRates(points: readonly TRatePoint[], seconds: number): voi
   );
   print(table(["offered req/s", "target", "achieved req/s", "p50 ms", "p99 ms", "errors"], rows));
   print();
-  print("Added latency at each rate (gateway or nginx minus direct, same rate):\n");
+  print("Added latency at each rate (proxy minus direct, same rate), p50 / p99 in ms:\n");
   const added = points.map((point) => {
-    const { direct, gateway, nginx } = point.results;
-    const single = point.results["nginx-1w"];
+    const { direct } = point.results;
 
     return [
       thousands(point.rate),
-      ms(gateway.p50Ms - direct.p50Ms),
-      ms(gateway.p99Ms - direct.p99Ms),
-      ms(nginx.p50Ms - direct.p50Ms),
-      ms(nginx.p99Ms - direct.p99Ms),
-      ms(single.p99Ms - direct.p99Ms),
-      ratio(gateway.p99Ms / nginx.p99Ms),
+      ...PROXIES.map((target) => {
+        const r = point.results[target];
+
+        return `${ms(r.p50Ms - direct.p50Ms)} / ${ms(r.p99Ms - direct.p99Ms)}`;
+      }),
     ];
   });
-  const header = [
-    "offered req/s",
-    "gateway +p50 ms",
-    "gateway +p99 ms",
-    "nginx +p50 ms",
-    "nginx +p99 ms",
-    "nginx-1w +p99 ms",
-    "gateway p99 ÷ nginx p99",
-  ];
-  print(table(header, added));
+  print(table(["offered req/s", ...PROXIES], added));
   print();
   print("Proxy CPU per 1,000 answered requests (the proxy's processes, from /proc):\n");
-  const proxies = TARGETS.filter((target) => target !== "direct");
   const cpu = points.map((point) => [
     thousands(point.rate),
-    ...proxies.map((target) => {
+    ...PROXIES.map((target) => {
       const used = point.cpuMs[target];
       const answered = point.results[target].achievedPerSecond * seconds;
 
@@ -118,7 +111,31 @@ export function reportRates(points: readonly TRatePoint[], seconds: number): voi
         : `${fixed((used / answered) * 1000, 0)} ms`;
     }),
   ]);
-  print(table(["offered req/s", ...proxies], cpu));
+  print(table(["offered req/s", ...PROXIES], cpu));
+  print();
+}
+
+/**
+ * The half-maximum point measured again in rounds, every target once per round in turn: a
+ * single 10 s p99 here moves by several times between runs, so the verdict takes the median
+ * of the rounds' added p99.
+ */
+export function reportRounds(rounds: readonly TRatePoint[], seconds: number): void {
+  const rate = rounds[0]?.rate ?? 0;
+  print(`### Added p99 at ${thousands(rate)} req/s, ${rounds.length} rounds of ${seconds} s\n`);
+  const addedOf = (point: TRatePoint, target: TTarget) =>
+    point.results[target].p99Ms - point.results.direct.p99Ms;
+  const rows = rounds.map((point, i) => [
+    String(i + 1),
+    ms(point.results.direct.p99Ms),
+    ...PROXIES.map((target) => ms(addedOf(point, target))),
+  ]);
+  rows.push([
+    "median",
+    ms(median(rounds.map((point) => point.results.direct.p99Ms))),
+    ...PROXIES.map((target) => ms(median(rounds.map((point) => addedOf(point, target))))),
+  ]);
+  print(table(["round", "direct p99 ms", ...PROXIES.map((t) => `${t} +p99 ms`)], rows));
   print();
 }
 

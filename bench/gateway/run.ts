@@ -1,19 +1,20 @@
 /**
  * The gateway benchmark: the same replicas of berth-demo/web:1 on the lab reached straight
  * (one replica's published port), through Berth's gateway (its own process, `tsx
- * server/main.ts` with BERTH_ROLES=gateway, routes from the database) and through nginx with
- * an equivalent keepalive upstream (one worker per core, and one worker); then one replica
- * slowed by 200 ms, and the spread of every balancing policy, each set with app.update while
- * the gateway runs. The load generator, the delay shim and the slowed-replica proxy are child
+ * server/main.ts` with BERTH_ROLES=gateway, routes from the database), through the plainest
+ * Node proxy (node-http, what Node itself costs) and through nginx with an equivalent
+ * keepalive upstream (one worker per core, and one worker); then one replica slowed by 200 ms,
+ * and the spread of every balancing policy, each set with app.update while the gateway runs. The load generator, the delay shim and the slowed-replica proxy are child
  * processes too (bench/gateway/worker.ts). Prints Markdown for docs/benchmarks.md.
  *
  *   flock /tmp/berth-test.lock npx tsx bench/gateway/run.ts            about 6 minutes
  *   flock /tmp/berth-test.lock npx tsx bench/gateway/run.ts --quick    about 2 minutes
  *
  * Options: --seconds (per constant-rate point), --rates 500,1000,2000 (half the gateway's
- * maximum is always added), --max-seconds, --clients (closed loop), --slow-rate,
- * --requests (fairness, per policy), --pin (load generator on CPU 0; gateway, nginx and the
- * slowed-replica proxy on CPU 1). Only loopback addresses are used.
+ * maximum is always added), --rounds (of the half-maximum point), --max-seconds, --clients
+ * (closed loop), --slow-rate, --requests (fairness, per policy), --pin (load generator on
+ * CPU 0; gateway, node-http, nginx and the slowed-replica proxy on CPU 1). Only loopback
+ * addresses are used.
  */
 import os from "node:os";
 import { parseArgs } from "node:util";
@@ -37,6 +38,7 @@ import {
   reportFairness,
   reportMaximum,
   reportRates,
+  reportRounds,
   reportSlow,
 } from "./report";
 
@@ -65,6 +67,7 @@ type TOptions = {
   clients: number;
   slowRate: number;
   requests: number;
+  rounds: number;
   isPinned: boolean;
 };
 
@@ -80,6 +83,7 @@ function parseOptions(): TOptions {
       clients: { type: "string", default: "32" },
       "slow-rate": { type: "string", default: "500" },
       requests: { type: "string" },
+      rounds: { type: "string" },
       pin: { type: "boolean", default: false },
     },
   });
@@ -92,6 +96,7 @@ function parseOptions(): TOptions {
     clients: Number(values.clients),
     slowRate: Number(values["slow-rate"]),
     requests: Number(values.requests ?? (isQuick ? 2000 : 10_000)),
+    rounds: Number(values.rounds ?? (isQuick ? 1 : 3)),
     isPinned: values.pin === true,
   };
 }
@@ -271,17 +276,25 @@ async function runLoad(urls: TUrls, pids: TPids, load: TWorker, options: TOption
   reportMaximum(max, options.clients, options.maxSeconds);
   const half = Math.round(max.gateway.achievedPerSecond / 2 / 50) * 50;
   const rates = [...new Set([...options.rates, half])].sort((a, b) => a - b);
-  const points: TRatePoint[] = [];
-  for (const rate of rates) {
-    const point = await eachTargetWithCpu(
+  const measure = async (rate: number): Promise<TRatePoint> => ({
+    rate,
+    ...(await eachTargetWithCpu(
       (target) => load.open({ target, perSecond: rate, seconds: options.seconds }),
       urls,
       pids,
-    );
-    points.push({ rate, ...point });
+    )),
+  });
+  const points: TRatePoint[] = [];
+  for (const rate of rates) {
+    points.push(await measure(rate));
   }
   reportRates(points, options.seconds);
   print(`Half of the gateway's maximum: ${half} req/s.\n`);
+  const rounds = points.filter((point) => point.rate === half);
+  while (rounds.length < options.rounds) {
+    rounds.push(await measure(half));
+  }
+  reportRounds(rounds, options.seconds);
 }
 
 /** Waits until the gateway process serves every replica. */
@@ -307,13 +320,15 @@ async function main(): Promise<void> {
   let nginx: TNginx | undefined;
   let nginxSingle: TNginx | undefined;
   let load: TWorker | undefined;
+  let plain: TWorker | undefined;
   const cleanUp = async () => {
     await load?.stop();
+    await plain?.stop();
     await nginx?.stop();
     await nginxSingle?.stop();
     await gateway?.stop();
     await app?.stop();
-    load = nginx = nginxSingle = gateway = app = undefined;
+    load = plain = nginx = nginxSingle = gateway = app = undefined;
   };
   const onSignal = () => {
     void cleanUp().finally(() => process.exit(130));
@@ -326,6 +341,10 @@ async function main(): Promise<void> {
     nginx = await startNginx(app.backends, "auto", cpus.proxy);
     nginxSingle = await startNginx(app.backends, 1, cpus.proxy);
     load = startWorker("load", cpus.load);
+    plain = startWorker("node-http", cpus.proxy);
+    const plainProxy = (await plain.run({ kind: "plain-proxy", backends: [...app.backends] })) as {
+      url: string;
+    };
     await waitForGateway(app.serviceUrl, load);
     const hosts = await learnHosts(app.backends);
     const direct = app.backends[0];
@@ -335,10 +354,16 @@ async function main(): Promise<void> {
     const urls: TUrls = {
       direct: `http://${direct.host}:${direct.port}`,
       gateway: app.serviceUrl,
+      "node-http": plainProxy.url,
       nginx: nginx.url,
       "nginx-1w": nginxSingle.url,
     };
-    const pids: TPids = { gateway: gateway.pid, nginx: nginx.pid, "nginx-1w": nginxSingle.pid };
+    const pids: TPids = {
+      gateway: gateway.pid,
+      "node-http": plain.pid,
+      nginx: nginx.pid,
+      "nginx-1w": nginxSingle.pid,
+    };
     await runLoad(urls, pids, load, options);
     const slow = await runSlow(app.backends, hosts, load, options, cpus);
     reportSlow(slow, options.slowRate, options.seconds);

@@ -2,7 +2,8 @@
  * A benchmark child process, driven over IPC by bench/gateway/workers.ts, so that no part of
  * the benchmark shares an event loop with another: the load generator (open loop, closed
  * loop, counting runs; its timing stays inside this process), the delay shim that makes one
- * replica slow, or Berth's per-app proxy (AppProxy) over a route the benchmark builds.
+ * replica slow, Berth's per-app proxy (AppProxy) over a route the benchmark builds, or the
+ * plainest proxy Node can be (node:http in and out), which shows what Node itself costs.
  *
  *   node --import tsx bench/gateway/worker.ts    (started by workers.ts, never by hand)
  */
@@ -29,6 +30,7 @@ export type TJob =
   | (TLoadJob & { kind: "count"; count: number; clients: number })
   | { kind: "shim"; target: { host: string; port: number }; delayMs: number }
   | { kind: "proxy"; policy: TLbPolicy; backends: TBackend[]; hashKey: THashKey }
+  | { kind: "plain-proxy"; backends: TBackend[] }
   | { kind: "close" };
 
 export type TJobResult = TLoadResult | { host: string; port: number } | { url: string } | null;
@@ -99,6 +101,46 @@ async function startProxy(policy: TLbPolicy, backends: TBackend[], hashKey: THas
   return { url: `http://127.0.0.1:${proxy.boundPort}` };
 }
 
+/**
+ * Round robin over keep-alive agents and nothing else: no policy, ejection, retry, metrics
+ * or forwarded headers. Only the hop-by-hop Connection header of the answer is dropped, so
+ * that a replica closing its connection does not close the client's.
+ */
+async function startPlainProxy(backends: TBackend[]) {
+  const agents = backends.map(() => new http.Agent({ keepAlive: true }));
+  let next = 0;
+  const server = http.createServer((req, res) => {
+    const index = next;
+    next = (next + 1) % backends.length;
+    const { host, port } = backends[index] ?? { host: "127.0.0.1", port: 0 };
+    const upstream = http.request(
+      { host, port, method: req.method, path: req.url, headers: req.headers, agent: agents[index] },
+      (incoming) => {
+        const headers = { ...incoming.headers };
+        delete headers.connection;
+        res.writeHead(incoming.statusCode ?? 502, headers);
+        incoming.pipe(res);
+      },
+    );
+    upstream.on("error", () => {
+      if (res.headersSent) {
+        res.destroy();
+      } else {
+        res.writeHead(502).end();
+      }
+    });
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  closers.push(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    agents.forEach((agent) => agent.destroy());
+  });
+
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
 async function run(job: TJob): Promise<TJobResult> {
   switch (job.kind) {
     case "open":
@@ -111,6 +153,8 @@ async function run(job: TJob): Promise<TJobResult> {
       return startShim(job.target, job.delayMs);
     case "proxy":
       return startProxy(job.policy, job.backends, job.hashKey);
+    case "plain-proxy":
+      return startPlainProxy(job.backends);
     case "close": {
       const pending = closers;
       closers = [];

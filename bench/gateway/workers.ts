@@ -19,6 +19,7 @@ export type TWorker = {
   closed: (job: TLoadJob & { clients: number; seconds: number }) => Promise<TLoadResult>;
   count: (job: TLoadJob & { count: number; clients: number }) => Promise<TLoadResult>;
   stop: () => Promise<void>;
+  pid: number | undefined;
 };
 
 /** `taskset -c CPU` in front of a command when a CPU is given. */
@@ -68,6 +69,7 @@ export function startWorker(name: string, cpu?: string): TWorker {
     open: (job) => load({ ...job, kind: "open" }),
     closed: (job) => load({ ...job, kind: "closed" }),
     count: (job) => load({ ...job, kind: "count" }),
+    pid: child.pid,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) {
         return;
