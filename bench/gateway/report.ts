@@ -7,7 +7,14 @@ import type { TLoadResult } from "./load";
  * node-http: the plainest Node proxy (bench/gateway/worker.ts), what any Node proxy pays here.
  * nginx: `worker_processes auto` (one per core); nginx-1w: one worker, as one Node process.
  */
-export const TARGETS = ["direct", "gateway", "node-http", "nginx", "nginx-1w"] as const;
+export const TARGETS = [
+  "direct",
+  "gateway",
+  "app-proxy",
+  "node-http",
+  "nginx",
+  "nginx-1w",
+] as const;
 /** The proxies whose added latency is reported, in column order. */
 const PROXIES = TARGETS.filter((target) => target !== "direct");
 export type TTarget = (typeof TARGETS)[number];

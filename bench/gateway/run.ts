@@ -1,20 +1,21 @@
 /**
  * The gateway benchmark: the same replicas of berth-demo/web:1 on the lab reached straight
  * (one replica's published port), through Berth's gateway (its own process, `tsx
- * server/main.ts` with BERTH_ROLES=gateway, routes from the database), through the plainest
- * Node proxy (node-http, what Node itself costs) and through nginx with an equivalent
- * keepalive upstream (one worker per core, and one worker); then one replica slowed by 200 ms,
- * and the spread of every balancing policy, each set with app.update while the gateway runs. The load generator, the delay shim and the slowed-replica proxy are child
+ * server/main.ts` with BERTH_ROLES=gateway, routes from the database), through the same
+ * proxy code alone in a child process (app-proxy: no database, heartbeat or reloads), through
+ * the plainest Node proxy (node-http, what Node itself costs) and through nginx with an
+ * equivalent keepalive upstream (one worker per core, and one worker); then one replica slowed
+ * by 200 ms, and the spread of every balancing policy, each set with app.update while the
+ * gateway runs. The load generator, the delay shim and the slowed-replica proxy are child
  * processes too (bench/gateway/worker.ts). Prints Markdown for docs/benchmarks.md.
  *
- *   flock /tmp/berth-test.lock npx tsx bench/gateway/run.ts            about 6 minutes
- *   flock /tmp/berth-test.lock npx tsx bench/gateway/run.ts --quick    about 2 minutes
+ *   flock /tmp/berth-test.lock npx tsx bench/gateway/run.ts            about 9 minutes
+ *   flock /tmp/berth-test.lock npx tsx bench/gateway/run.ts --quick    about 3 minutes
  *
  * Options: --seconds (per constant-rate point), --rates 500,1000,2000 (half the gateway's
  * maximum is always added), --rounds (of the half-maximum point), --max-seconds, --clients
  * (closed loop), --slow-rate, --requests (fairness, per policy), --pin (load generator on
- * CPU 0; gateway, node-http, nginx and the slowed-replica proxy on CPU 1). Only loopback
- * addresses are used.
+ * CPU 0; every proxy on CPU 1). Only loopback addresses are used.
  */
 import os from "node:os";
 import { parseArgs } from "node:util";
@@ -321,14 +322,16 @@ async function main(): Promise<void> {
   let nginxSingle: TNginx | undefined;
   let load: TWorker | undefined;
   let plain: TWorker | undefined;
+  let bare: TWorker | undefined;
   const cleanUp = async () => {
     await load?.stop();
     await plain?.stop();
+    await bare?.stop();
     await nginx?.stop();
     await nginxSingle?.stop();
     await gateway?.stop();
     await app?.stop();
-    load = plain = nginx = nginxSingle = gateway = app = undefined;
+    load = plain = bare = nginx = nginxSingle = gateway = app = undefined;
   };
   const onSignal = () => {
     void cleanUp().finally(() => process.exit(130));
@@ -345,6 +348,13 @@ async function main(): Promise<void> {
     const plainProxy = (await plain.run({ kind: "plain-proxy", backends: [...app.backends] })) as {
       url: string;
     };
+    bare = startWorker("app-proxy", cpus.proxy);
+    const bareProxy = (await bare.run({
+      kind: "proxy",
+      policy: "round-robin",
+      backends: [...app.backends],
+      hashKey: { source: "client-address" },
+    })) as { url: string };
     await waitForGateway(app.serviceUrl, load);
     const hosts = await learnHosts(app.backends);
     const direct = app.backends[0];
@@ -354,12 +364,14 @@ async function main(): Promise<void> {
     const urls: TUrls = {
       direct: `http://${direct.host}:${direct.port}`,
       gateway: app.serviceUrl,
+      "app-proxy": bareProxy.url,
       "node-http": plainProxy.url,
       nginx: nginx.url,
       "nginx-1w": nginxSingle.url,
     };
     const pids: TPids = {
       gateway: gateway.pid,
+      "app-proxy": bare.pid,
       "node-http": plain.pid,
       nginx: nginx.pid,
       "nginx-1w": nginxSingle.pid,
