@@ -1,6 +1,7 @@
 /**
- * Berth's gateway as it is deployed: its own process (`tsx server/main.ts` with
- * BERTH_ROLES=gateway) on the test database, learning routes through PostgreSQL NOTIFY.
+ * Berth's gateway as it is deployed: its own process, started as `npm start` starts Berth
+ * (`node --import tsx server/main.ts`, no wrapper process) with BERTH_ROLES=gateway, on the
+ * test database, learning routes through PostgreSQL NOTIFY.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -25,8 +26,7 @@ export async function startGatewayProcess(
   cpu?: string,
 ): Promise<TGatewayProcess> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "berth-bench-gateway-"));
-  const tsx = path.resolve("node_modules/.bin/tsx");
-  const { command, args } = pinned(cpu, tsx, ["server/main.ts"]);
+  const { command, args } = pinned(cpu, process.execPath, ["--import", "tsx", "server/main.ts"]);
   const child: ChildProcess = spawn(command, args, {
     env: {
       ...process.env,
