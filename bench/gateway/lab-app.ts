@@ -9,7 +9,8 @@ import type { TController } from "@/server/controller";
 import type { PrismaClient } from "@/server/db/generated/client";
 import type { TBackend } from "@/server/gateway/routes";
 import { TEST_DATABASE_URL } from "@/server/test/config";
-import { openBenchDb } from "@/server/test/harness";
+import migrateTestDb from "@/server/test/global-setup";
+import { openTestDb } from "@/server/test/harness";
 import {
   type TTestAppSpec,
   demoWebSpec,
@@ -66,7 +67,8 @@ async function backendsOf(db: PrismaClient, appId: string): Promise<TBackend[]> 
  * Leaves the lab clean if it fails half way.
  */
 export async function startLabApp(replicas: number, servicePort: number): Promise<TLabApp> {
-  const db: PrismaClient = await openBenchDb();
+  await migrateTestDb();
+  const db: PrismaClient = await openTestDb();
   await connectBusToPostgres(TEST_DATABASE_URL, async (payload) => {
     await db.$executeRaw`SELECT pg_notify(${CHANGE_CHANNEL}, ${payload})`;
   });

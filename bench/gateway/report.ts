@@ -4,6 +4,7 @@ import { fixed, median, table, thousands } from "../scheduler/measure";
 import type { TLoadResult } from "./load";
 
 /**
+ * app-proxy: the gateway's AppProxy alone in a child process (no database work around it).
  * node-http: the plainest Node proxy (bench/gateway/worker.ts), what any Node proxy pays here.
  * nginx: `worker_processes auto` (one per core); nginx-1w: one worker, as one Node process.
  */

@@ -1,7 +1,7 @@
 /**
  * The gateway benchmark: the same replicas of berth-demo/web:1 on the lab reached straight
- * (one replica's published port), through Berth's gateway (its own process, `tsx
- * server/main.ts` with BERTH_ROLES=gateway, routes from the database), through the same
+ * (one replica's published port), through Berth's gateway (its own process, `node --import
+ * tsx server/main.ts` with BERTH_ROLES=gateway, routes from the database), through the same
  * proxy code alone in a child process (app-proxy: no database, heartbeat or reloads), through
  * the plainest Node proxy (node-http, what Node itself costs) and through nginx with an
  * equivalent keepalive upstream (one worker per core, and one worker); then one replica slowed
@@ -321,17 +321,17 @@ async function main(): Promise<void> {
   let nginx: TNginx | undefined;
   let nginxSingle: TNginx | undefined;
   let load: TWorker | undefined;
-  let plain: TWorker | undefined;
-  let bare: TWorker | undefined;
+  let nodeHttp: TWorker | undefined;
+  let appProxy: TWorker | undefined;
   const cleanUp = async () => {
     await load?.stop();
-    await plain?.stop();
-    await bare?.stop();
+    await nodeHttp?.stop();
+    await appProxy?.stop();
     await nginx?.stop();
     await nginxSingle?.stop();
     await gateway?.stop();
     await app?.stop();
-    load = plain = bare = nginx = nginxSingle = gateway = app = undefined;
+    load = nodeHttp = appProxy = nginx = nginxSingle = gateway = app = undefined;
   };
   const onSignal = () => {
     void cleanUp().finally(() => process.exit(130));
@@ -344,12 +344,13 @@ async function main(): Promise<void> {
     nginx = await startNginx(app.backends, "auto", cpus.proxy);
     nginxSingle = await startNginx(app.backends, 1, cpus.proxy);
     load = startWorker("load", cpus.load);
-    plain = startWorker("node-http", cpus.proxy);
-    const plainProxy = (await plain.run({ kind: "plain-proxy", backends: [...app.backends] })) as {
-      url: string;
-    };
-    bare = startWorker("app-proxy", cpus.proxy);
-    const bareProxy = (await bare.run({
+    nodeHttp = startWorker("node-http", cpus.proxy);
+    const { url: nodeHttpUrl } = (await nodeHttp.run({
+      kind: "plain-proxy",
+      backends: [...app.backends],
+    })) as { url: string };
+    appProxy = startWorker("app-proxy", cpus.proxy);
+    const { url: appProxyUrl } = (await appProxy.run({
       kind: "proxy",
       policy: "round-robin",
       backends: [...app.backends],
@@ -364,15 +365,15 @@ async function main(): Promise<void> {
     const urls: TUrls = {
       direct: `http://${direct.host}:${direct.port}`,
       gateway: app.serviceUrl,
-      "app-proxy": bareProxy.url,
-      "node-http": plainProxy.url,
+      "app-proxy": appProxyUrl,
+      "node-http": nodeHttpUrl,
       nginx: nginx.url,
       "nginx-1w": nginxSingle.url,
     };
     const pids: TPids = {
       gateway: gateway.pid,
-      "app-proxy": bare.pid,
-      "node-http": plain.pid,
+      "app-proxy": appProxy.pid,
+      "node-http": nodeHttp.pid,
       nginx: nginx.pid,
       "nginx-1w": nginxSingle.pid,
     };

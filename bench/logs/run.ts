@@ -17,7 +17,7 @@ import migrateTestDb from "@/server/test/global-setup";
 import {
   callerFor,
   createPrincipal,
-  openBenchDb,
+  openTestDb,
   startTestApi,
   waitFor,
 } from "@/server/test/harness";
@@ -67,7 +67,7 @@ function report(paths: TPath[]) {
 
 async function main() {
   await migrateTestDb();
-  const db = await openBenchDb();
+  const db = await openTestDb();
   await removeAllBerthContainers();
   const principal = await createPrincipal(db, "operator");
   const caller = callerFor(db, principal);

@@ -26,7 +26,7 @@ import { LiveStatsHub } from "@/server/stats/live-hub";
 import { ZEngineStats, readingOf } from "@/server/stats/maths";
 import { labEndpoint } from "@/server/test/config";
 import migrateTestDb from "@/server/test/global-setup";
-import { callerFor, createPrincipal, openBenchDb } from "@/server/test/harness";
+import { callerFor, createPrincipal, openTestDb } from "@/server/test/harness";
 
 const NODES = [1, 2, 3];
 const IMAGE = "berth-demo/web:1";
@@ -261,7 +261,7 @@ async function main() {
   const rows: string[] = [];
   const roundRows: string[] = [];
   await migrateTestDb();
-  const db = await openBenchDb();
+  const db = await openTestDb();
   await removeBenchContainers();
   try {
     for (const size of sizes) {

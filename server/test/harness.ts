@@ -22,7 +22,6 @@ import { signIn } from "@/server/auth/service";
 import { hashPassword } from "@/server/auth/crypto";
 import { createPrismaClient, setDb } from "@/server/db/client";
 import type { PrismaClient } from "@/server/db/generated/client";
-import { applyMigrations } from "@/server/db/migrate";
 import { type TEnv, parseEnv } from "@/server/env";
 import { logger } from "@/server/logger";
 import { setSecretKey } from "@/server/security/secrets";
@@ -80,16 +79,6 @@ export async function openTestDb(): Promise<PrismaClient> {
   await db.$executeRawUnsafe(`TRUNCATE ${TABLES.map((table) => `"${table}"`).join(", ")} CASCADE`);
 
   return db;
-}
-
-/**
- * Opens the test database for a benchmark, which may run before any test has migrated it (on
- * a fresh machine): applies pending migrations, then empties every table.
- */
-export async function openBenchDb(): Promise<PrismaClient> {
-  await applyMigrations(TEST_DATABASE_URL);
-
-  return openTestDb();
 }
 
 /** A user with the given role, as the principal a session would resolve to. */
