@@ -354,16 +354,19 @@ describe("stored logs", () => {
 
   it("keeps a search within its time range, both ends included", async () => {
     const all = await caller.log.search({ appId, text: "beat", limit: 200 });
-    const times = all.lines.map((l) => l.at.getTime()).sort((a, b) => a - b);
-    // Stored times have microseconds, dates here milliseconds: `to` is the millisecond after.
+    // Lines are stored to the millisecond, as dates here: the range runs from the second
+    // distinct time to the last but one, so lines fall on both ends and some outside it.
+    const times = [...new Set(all.lines.map((l) => l.at.getTime()))].sort((a, b) => a - b);
     const from = new Date(times[1] ?? 0);
-    const to = new Date((times[times.length - 2] ?? 0) + 1);
+    const to = new Date(times[times.length - 2] ?? 0);
     const within = await caller.log.search({ appId, text: "beat", from, to, limit: 200 });
 
     expect(within.lines.length).toBeGreaterThan(0);
     expect(within.lines.length).toBeLessThan(all.lines.length);
-    expect(within.lines.every((l) => l.at >= from && l.at < to)).toBe(true);
-    const expected = all.lines.filter((l) => l.at >= from && l.at < to).length;
+    expect(within.lines.every((l) => l.at >= from && l.at <= to)).toBe(true);
+    expect(within.lines.some((l) => l.at.getTime() === from.getTime())).toBe(true);
+    expect(within.lines.some((l) => l.at.getTime() === to.getTime())).toBe(true);
+    const expected = all.lines.filter((l) => l.at >= from && l.at <= to).length;
 
     expect(within.lines).toHaveLength(expected);
     const backwards = await refusal(caller.log.search({ appId, from: to, to: from }));
