@@ -354,6 +354,24 @@ describe("planReconcile: rolling updates", () => {
     expect(actions[1]).toMatchObject({ slot: 0 });
   });
 
+  it("counts two old replicas of one slot as one served slot against maxUnavailable", () => {
+    // Slots 1, 3 and 4 are empty: with maxUnavailable 3 none of the served slots may go.
+    const rows = [row("a", 0), row("b", 0), row("c", 2)];
+    const actions = rolling(
+      rows,
+      rows.map((r) => container(r.id)),
+      {
+        update: { maxSurge: 0, maxUnavailable: 3 },
+      },
+      5,
+    );
+
+    expect(kinds(actions)).not.toContain("removeReplica");
+    expect(actions.map((action) => (action.kind === "createRow" ? action.slot : -1))).toEqual([
+      1, 3, 4,
+    ]);
+  });
+
   it("keeps the old replica while the new one runs but has not passed its health check", () => {
     const fresh = row("n0", 0, { revisionId: REV2, health: "starting" });
     const actions = rolling([...oldRows, fresh], [...oldContainers, container("n0")], {

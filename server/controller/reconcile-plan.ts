@@ -256,7 +256,7 @@ type TSteps = { creates: { slot: number; pinnedNodeId?: string }[]; remove: TRem
 
 /**
  * The rolling update's budget, as in a Kubernetes Deployment: at most replicas + maxSurge
- * rows at once, at least replicas - maxUnavailable of them ready. A slot whose incumbent
+ * rows at once, at least replicas - maxUnavailable slots served by a ready row. A slot whose incumbent
  * still serves gets its successor first while the surge allows, else loses its incumbent
  * first while the unavailability allows; otherwise it waits for a later pass.
  */
@@ -270,7 +270,8 @@ function planSteps(replicas: number, slots: Map<number, TSlot>, ctx: TAppContext
     const rows = entry ? [...entry.incumbents.map((i) => i.row), entry.successor] : [];
     const present = rows.filter((row) => row !== undefined);
     total += Math.max(present.length, 1);
-    available += present.filter((row) => isReady(row, ctx.listed)).length;
+    // Availability counts slots, not rows: two ready rows of one slot serve as one replica.
+    available += present.some((row) => isReady(row, ctx.listed)) ? 1 : 0;
     if (!entry || (entry.successor === undefined && entry.incumbents.length === 0)) {
       steps.creates.push({ slot });
     }
@@ -299,9 +300,10 @@ function planSteps(replicas: number, slots: Map<number, TSlot>, ctx: TAppContext
       steps.creates.push({ slot, pinnedNodeId });
       continue;
     }
-    const readyCount = entry.incumbents.filter(({ row }) => isReady(row, ctx.listed)).length;
-    if (available - readyCount >= minAvailable) {
-      available -= readyCount;
+    // With no successor yet, removing the incumbents leaves the slot unserved if they served.
+    const lost = entry.incumbents.some(({ row }) => isReady(row, ctx.listed)) ? 1 : 0;
+    if (available - lost >= minAvailable) {
+      available -= lost;
       steps.remove.push(...entry.incumbents);
       steps.creates.push({ slot, pinnedNodeId });
     }
